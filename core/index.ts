@@ -1,0 +1,14 @@
+/**
+ * core/: the runtime-free half of jointspace, shared by the trainer (Node) and the worker
+ * (workerd). Standard ECMAScript and Web APIs only; no imports from outside this folder.
+ */
+
+export * from './analogy.ts';
+export * from './errors.ts';
+export * from './hash.ts';
+export * from './metrics.ts';
+export * from './metrics-table.ts';
+export * from './tokenizer.ts';
+export * from './topk.ts';
+export * from './vectors.ts';
+export * from './vocabulary.ts';
