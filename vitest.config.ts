@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'node',
-          include: ['test/core/**/*.test.ts', 'test/trainer/**/*.test.ts'],
+          include: ['test/*.test.ts', 'test/core/**/*.test.ts', 'test/trainer/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
         },
