@@ -31,8 +31,8 @@ export interface KarpathyDataset {
 }
 
 export class DatasetError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'DatasetError';
   }
 }
