@@ -2,9 +2,16 @@
 // The trainer's command line: `jointspace <command> [options]` (via `npm run jointspace --`).
 import { UsageError } from './commands/args.ts';
 import { demoWorldCommand } from './commands/demo-world.ts';
+import { evaluateCommand } from './commands/evaluate.ts';
+import { trainCommand } from './commands/train.ts';
 
 const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promise<void> }> = {
   'demo-world': { summary: 'write the synthetic demo dataset', run: demoWorldCommand },
+  train: { summary: 'train a model (lstm, gru, bow, mean) on a dataset', run: trainCommand },
+  evaluate: {
+    summary: 'score a trained model on a split (R@K, median rank)',
+    run: evaluateCommand,
+  },
 };
 
 const HELP = `Usage: jointspace <command> [options]

@@ -25,3 +25,38 @@ export function number(flag: string, value: string | undefined, fallback: number
   }
   return n;
 }
+
+/** Parses an optional flag that must be one of `choices`. */
+export function oneOf<T extends string>(
+  flag: string,
+  value: string | undefined,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(value)) {
+    throw new UsageError(
+      `${flag} must be one of ${choices.join(', ')}; got ${JSON.stringify(value)}`,
+    );
+  }
+  return value as T;
+}
+
+/** A whole number flag that must be at least `min`. */
+export function atLeast(
+  flag: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+): number {
+  const n = wholeNumber(flag, value, fallback);
+  if (n < min) throw new UsageError(`${flag} must be at least ${min}, got ${n}`);
+  return n;
+}
+
+/** A number flag that must be > 0. */
+export function positive(flag: string, value: string | undefined, fallback: number): number {
+  const n = number(flag, value, fallback);
+  if (!(n > 0)) throw new UsageError(`${flag} must be greater than 0, got ${n}`);
+  return n;
+}

@@ -1,0 +1,62 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { type RankingMetrics, rankingMetrics } from '../../core/metrics.ts';
+import type { Vocabulary } from '../../core/vocabulary.ts';
+import type { SplitData } from '../data/dataset.ts';
+import type { JointModel } from '../model/model.ts';
+import { encodeCaptions } from './batches.ts';
+import { embedCaptions, embedImages } from './encode.ts';
+
+/**
+ * Scores a split as the paper does (REFERENCE.md, "Evaluation, exactly"): every image against
+ * every caption, Recall@1/5/10 and median and mean rank for annotation and search.
+ */
+
+/** Row-major images x captions cosine scores, computed on the backend (a plain product). */
+export function scoreMatrix(
+  images: Float32Array,
+  captions: Float32Array,
+  dim: number,
+): Float32Array {
+  return tf.tidy(() => {
+    const im = tf.tensor2d(images, [images.length / dim, dim]);
+    const capT = tf.transpose(tf.tensor2d(captions, [captions.length / dim, dim]));
+    return tf.matMul(im, capT).dataSync() as Float32Array;
+  });
+}
+
+export interface SplitEmbeddings {
+  images: Float32Array;
+  captions: Float32Array;
+}
+
+export async function embedSplit(
+  model: JointModel,
+  split: SplitData,
+  vocab: Vocabulary,
+  maxLength: number,
+): Promise<SplitEmbeddings> {
+  const encoded = encodeCaptions(split.tokens, split.captionImage, vocab, maxLength);
+  return {
+    images: await embedImages(model, split.features, split.dim),
+    captions: await embedCaptions(model, encoded.ids),
+  };
+}
+
+export function metricsOf(
+  embeddings: SplitEmbeddings,
+  split: SplitData,
+  dim: number,
+): RankingMetrics {
+  const nImages = split.imageIds.length;
+  const scores = scoreMatrix(embeddings.images, embeddings.captions, dim);
+  return rankingMetrics(scores, nImages, split.captions.length, split.captionImage);
+}
+
+export async function evaluateSplit(
+  model: JointModel,
+  split: SplitData,
+  vocab: Vocabulary,
+  maxLength: number,
+): Promise<RankingMetrics> {
+  return metricsOf(await embedSplit(model, split, vocab, maxLength), split, model.config.jointDim);
+}
