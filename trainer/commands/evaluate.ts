@@ -6,11 +6,12 @@ import { Vocabulary } from '../../core/vocabulary.ts';
 import type { SplitName } from '../data/dataset.ts';
 import { DATASET_FORMATS, loadDataset } from '../data/load.ts';
 import { JointModel } from '../model/model.ts';
-import { BACKEND_CHOICES, describeBackend, selectBackend } from '../tf/backend.ts';
+import { BACKEND_CHOICES, defaultThreads, describeBackend, selectBackend } from '../tf/backend.ts';
+import { stopWasmThreads } from '../tf/wasm-threads.ts';
 import { loadCheckpoint } from '../train/checkpoint.ts';
 import { evaluateSplit } from '../train/evaluate.ts';
 import { RUN_FILES } from '../train/run-files.ts';
-import { oneOf, UsageError } from './args.ts';
+import { atLeast, oneOf, UsageError } from './args.ts';
 
 export const EVALUATE_HELP = `jointspace evaluate: score a trained model on a split of a dataset
 
@@ -24,12 +25,22 @@ export const EVALUATE_HELP = `jointspace evaluate: score a trained model on a sp
   --split S           train | val | test (default test)
   --json FILE         also write the table as JSON
   --backend B         ${BACKEND_CHOICES.join(' | ')} (default auto)
+  --threads N         wasm threads (default: one per core)
   -h, --help
 
 Prints Recall@1/5/10 and median and mean rank for annotation (image -> text) and search
 (text -> image), as the paper's tables, computed over every image and caption of the split.`;
 
 export async function evaluateCommand(argv: string[]): Promise<void> {
+  try {
+    await run(argv);
+  } finally {
+    // Pool threads would keep the process alive after the work is done.
+    await stopWasmThreads();
+  }
+}
+
+async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -42,6 +53,7 @@ export async function evaluateCommand(argv: string[]): Promise<void> {
       split: { type: 'string' },
       json: { type: 'string' },
       backend: { type: 'string' },
+      threads: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -73,7 +85,9 @@ export async function evaluateCommand(argv: string[]): Promise<void> {
       `${values.data}'s features are ${split.dim}-d; the model was trained on ${modelConfig.featureDim}-d`,
     );
   }
-  const backend = await selectBackend(oneOf('--backend', values.backend, BACKEND_CHOICES, 'auto'));
+  const backend = await selectBackend(oneOf('--backend', values.backend, BACKEND_CHOICES, 'auto'), {
+    threads: atLeast('--threads', values.threads, defaultThreads(), 1),
+  });
   process.stderr.write(`${describeBackend(backend)}\n`);
   const vocab = Vocabulary.fromJSON(checkpoint.header.vocabulary);
   const model = new JointModel(modelConfig, checkpoint.weights);

@@ -9,7 +9,8 @@ import {
   type TrainConfig,
 } from '../model/config.ts';
 import { formatDuration } from '../report/progress.ts';
-import { BACKEND_CHOICES, describeBackend, selectBackend } from '../tf/backend.ts';
+import { BACKEND_CHOICES, defaultThreads, describeBackend, selectBackend } from '../tf/backend.ts';
+import { stopWasmThreads } from '../tf/wasm-threads.ts';
 import { RUN_FILES } from '../train/run-files.ts';
 import { train } from '../train/train.ts';
 import { atLeast, number, oneOf, positive, UsageError } from './args.ts';
@@ -44,6 +45,7 @@ Run:
   --out DIR           run folder (default runs/<dataset>-<encoder>)
   --resume            continue the run in --out from its latest checkpoint
   --backend B         ${BACKEND_CHOICES.join(' | ')} (default auto: the best that starts)
+  --threads N         wasm threads (default: one per core, ${defaultThreads()} here)
   --no-progress       no progress bar
   -h, --help
 
@@ -51,6 +53,15 @@ Writes to the run folder: latest.ckpt (resumable), best.ckpt (best val rsum), lo
 curves.svg (training curves; open it in a browser). Ctrl-C stops cleanly with a checkpoint.`;
 
 export async function trainCommand(argv: string[]): Promise<void> {
+  try {
+    await run(argv);
+  } finally {
+    // Pool threads would keep the process alive after the work is done.
+    await stopWasmThreads();
+  }
+}
+
+async function run(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -75,6 +86,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
       out: { type: 'string' },
       resume: { type: 'boolean', default: false },
       backend: { type: 'string' },
+      threads: { type: 'string' },
       'no-progress': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -114,7 +126,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
   process.stderr.write(
     `data: ${dataset.source} (${dataset.format})\n${describeDataset(dataset)}\n`,
   );
-  const backend = await selectBackend(backendChoice);
+  const backend = await selectBackend(backendChoice, {
+    threads: atLeast('--threads', values.threads, defaultThreads(), 1),
+  });
   process.stderr.write(`${describeBackend(backend)}\n`);
 
   const result = await train({

@@ -3,6 +3,7 @@ import type { Random } from '../random.ts';
 import { l2NormalizeRows, matMul } from '../tf/ops.ts';
 import type { ModelConfig } from './config.ts';
 import { normal, orthogonal, sideBySide, xavierUniform } from './init.ts';
+import { lstmSequence } from './lstm-sequence.ts';
 
 /**
  * The joint embedding model of DESIGN.md, built from TensorFlow.js core ops (tf.layers'
@@ -100,6 +101,7 @@ export class JointModel {
     weights: Record<string, Float32Array>,
   ) {
     this.variables = new Map();
+    // Check every weight before creating any variable, so a rejected model leaves nothing behind.
     for (const [name, shape] of Object.entries(paramShapes(config))) {
       const values = weights[name];
       const size = shape.reduce((a, b) => a * b, 1);
@@ -108,6 +110,9 @@ export class JointModel {
           `weights for ${name}: expected ${size} values (${shape.join(' x ')}), got ${values?.length ?? 'none'}`,
         );
       }
+    }
+    for (const [name, shape] of Object.entries(paramShapes(config))) {
+      const values = weights[name] as Float32Array;
       this.variables.set(
         name,
         tf.variable(tf.tensor(values, shape, 'float32'), true, `${this.prefix}/${name}`),
@@ -164,28 +169,8 @@ export class JointModel {
   }
 
   private lstm(ids: tf.Tensor1D, batch: TokenBatch): tf.Tensor2D {
-    const { size: B, steps: T } = batch;
-    const H = this.config.jointDim;
     const xp = this.inputProjection(ids, 'lstm.Wx', 'lstm.b');
-    const wh = this.v('lstm.Wh') as tf.Tensor2D;
-    let h: tf.Tensor2D = tf.zeros([B, H]);
-    let c: tf.Tensor2D = tf.zeros([B, H]);
-    for (let t = 0; t < T; t++) {
-      const z = tf.add(tf.slice(xp, [t * B, 0], [B, 4 * H]), matMul(h, wh));
-      const [zi, zf, zg, zo] = tf.split(z, 4, 1) as [
-        tf.Tensor2D,
-        tf.Tensor2D,
-        tf.Tensor2D,
-        tf.Tensor2D,
-      ];
-      const c2 = tf.add(
-        tf.mul(tf.sigmoid(zf), c),
-        tf.mul(tf.sigmoid(zi), tf.tanh(zg)),
-      ) as tf.Tensor2D;
-      const h2 = tf.mul(tf.sigmoid(zo), tf.tanh(c2)) as tf.Tensor2D;
-      [h, c] = [keepFinished(h, h2, batch, t), keepFinished(c, c2, batch, t)];
-    }
-    return h;
+    return lstmSequence(xp, this.v('lstm.Wh') as tf.Tensor2D, batch.steps, batch.lengths);
   }
 
   private gru(ids: tf.Tensor1D, batch: TokenBatch): tf.Tensor2D {

@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's Node build ships no gradients, and its ESM files cannot be loaded by Node
 // directly; the union package registers them all (tfjs-node loads it the same way).
 import '@tensorflow/tfjs';
+import { availableParallelism } from 'node:os';
 import { registerScatterAddKernels } from './scatter-add-kernel.ts';
+import { startWasmBackend } from './wasm-threads.ts';
 
 /**
  * Picks the compute backend. One code path (TensorFlow.js ops) runs on all of them; only speed
@@ -20,6 +22,8 @@ export interface BackendReport {
   choice: Exclude<BackendChoice, 'auto'>;
   /** tfjs's name for it: 'tensorflow', 'wasm' or 'cpu'. */
   tfName: string;
+  /** Threads of the wasm (or cpu: 1) backend; native backends manage their own. */
+  threads: number | undefined;
   /** Why each better choice did not run. */
   skipped: { choice: Exclude<BackendChoice, 'auto'>; reason: string }[];
 }
@@ -53,10 +57,11 @@ async function tryNative(choice: 'node-gpu' | 'node'): Promise<string | undefine
   return undefined;
 }
 
-async function tryWasm(): Promise<string | undefined> {
+let wasmThreads = 1;
+
+async function tryWasm(threads: number): Promise<string | undefined> {
   try {
-    await import('@tensorflow/tfjs-backend-wasm');
-    if (!(await tf.setBackend('wasm'))) return 'the wasm backend did not start';
+    wasmThreads = await startWasmBackend(threads);
     return undefined;
   } catch (e) {
     return `wasm failed: ${(e as Error).message}`;
@@ -65,7 +70,11 @@ async function tryWasm(): Promise<string | undefined> {
 
 async function tryCpu(): Promise<string | undefined> {
   await import('@tensorflow/tfjs-backend-cpu');
-  return (await tf.setBackend('cpu')) ? undefined : 'the cpu backend did not start';
+  if (!(await tf.setBackend('cpu'))) return 'the cpu backend did not start';
+  // Its first kernel would print a banner urging tfjs-node; describeBackend already says why
+  // that is not running. (Setting IS_TEST instead would switch on tfjs's leak checks.)
+  (tf.findBackend('cpu') as unknown as { firstUse: boolean }).firstUse = false;
+  return undefined;
 }
 
 const ATTEMPTS = {
@@ -75,20 +84,33 @@ const ATTEMPTS = {
   cpu: tryCpu,
 } as const;
 
+/** Threads for wasm by default: one per core (8 at most, as tfjs's pool). */
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(8, availableParallelism()));
+}
+
 /**
  * Starts the best available backend, or exactly the one asked for (failing with the reason if
  * it cannot start). Registers the project's own kernels first.
  */
-export async function selectBackend(choice: BackendChoice = 'auto'): Promise<BackendReport> {
+export async function selectBackend(
+  choice: BackendChoice = 'auto',
+  { threads = defaultThreads() }: { threads?: number } = {},
+): Promise<BackendReport> {
   registerScatterAddKernels();
   const order: Exclude<BackendChoice, 'auto'>[] =
     choice === 'auto' ? ['node-gpu', 'node', 'wasm', 'cpu'] : [choice];
   const skipped: BackendReport['skipped'] = [];
   for (const candidate of order) {
-    const reason = await ATTEMPTS[candidate]();
+    const reason = await ATTEMPTS[candidate](threads);
     if (reason === undefined) {
       await tf.ready();
-      return { choice: candidate, tfName: tf.getBackend(), skipped };
+      return {
+        choice: candidate,
+        tfName: tf.getBackend(),
+        threads: candidate === 'wasm' ? wasmThreads : candidate === 'cpu' ? 1 : undefined,
+        skipped,
+      };
     }
     skipped.push({ choice: candidate, reason });
   }
@@ -99,7 +121,11 @@ export async function selectBackend(choice: BackendChoice = 'auto'): Promise<Bac
 
 /** One line per backend for the log: which runs, and why the better ones did not. */
 export function describeBackend(report: BackendReport): string {
-  const lines = [`backend: ${report.choice} (tfjs '${report.tfName}')`];
+  const threads =
+    report.threads === undefined
+      ? ''
+      : `, ${report.threads} thread${report.threads === 1 ? '' : 's'}`;
+  const lines = [`backend: ${report.choice} (tfjs '${report.tfName}'${threads})`];
   for (const s of report.skipped) lines.push(`  not ${s.choice}: ${s.reason}`);
   return lines.join('\n');
 }

@@ -48,7 +48,11 @@ export function epochBatches(
   for (let start = 0; start < order.length; start += batchSize) {
     batches.push(order.slice(start, start + batchSize));
   }
-  return rng.shuffle(batches);
+  // The full batches in random order, then the short one (if any) last.
+  const short = order.length % batchSize === 0 ? undefined : batches.pop();
+  rng.shuffle(batches);
+  if (short) batches.push(short);
+  return batches;
 }
 
 /** Packs captions into the encoder's time-major layout, padded with PAD_ID to the longest. */

@@ -113,13 +113,22 @@ export async function loadCheckpoint(path: string): Promise<Checkpoint> {
   if (bytes.subarray(0, MAGIC.length).toString('latin1') !== MAGIC) {
     throw new CheckpointError(path, 'not a jointspace checkpoint');
   }
-  const headerLength = bytes.readUInt32LE(MAGIC.length);
   const headerStart = MAGIC.length + 4;
+  const headerLength = bytes.length >= headerStart ? bytes.readUInt32LE(MAGIC.length) : -1;
+  if (headerLength < 0 || headerStart + headerLength > bytes.length) {
+    throw new CheckpointError(
+      path,
+      `the file ends inside its header (${bytes.length} bytes; the file is truncated)`,
+    );
+  }
   let parsed: CheckpointHeader & { tensors: TensorEntry[] };
   try {
     parsed = JSON.parse(bytes.subarray(headerStart, headerStart + headerLength).toString('utf8'));
   } catch {
     throw new CheckpointError(path, 'header is not valid JSON (the file is damaged)');
+  }
+  if (!Array.isArray(parsed?.tensors)) {
+    throw new CheckpointError(path, 'header lists no tensors (the file is damaged)');
   }
   const dataStart = headerStart + headerLength + ((4 - ((headerStart + headerLength) % 4)) % 4);
   const total = parsed.tensors.reduce((sum, e) => sum + e.length, 0);

@@ -96,6 +96,16 @@ function valRecord(m: RankingMetrics, update: number, epoch: number): ValRecord 
   };
 }
 
+/**
+ * Adam's running powers beta1^t and beta2^t. tfjs keeps them as variables updated by one
+ * multiplication per step, but its setWeights recomputes them as pow(beta, t + 1), which differs
+ * in the last bits: a resumed run would drift from an uninterrupted one. So they are saved and
+ * restored as they are. (Private in tfjs's typings, hence the structural access.)
+ */
+const ADAM_POWERS = ['accBeta1', 'accBeta2'] as const;
+const ADAM_POWER_PREFIX = 'adam:';
+type AdamPowers = Partial<Record<(typeof ADAM_POWERS)[number], tf.Variable>>;
+
 /** Model and optimizer state as a checkpoint. */
 async function snapshot(
   model: JointModel,
@@ -112,8 +122,16 @@ async function snapshot(
       const relative = name.startsWith(`${model.prefix}/`)
         ? name.slice(model.prefix.length + 1)
         : name;
-      state[relative] = (await tensor.data()) as Float32Array;
+      // Stored as float32, whatever the dtype: the iteration count is an int32 tensor, whose
+      // bytes read back as float32 would be a denormal (so Adam's bias correction restarted).
+      state[relative] = Float32Array.from(await tensor.data());
       shapes[`optimizer:${relative}`] = tensor.shape;
+    }
+    for (const key of ADAM_POWERS) {
+      const power = (optimizer as unknown as AdamPowers)[key];
+      if (!power) continue;
+      state[`${ADAM_POWER_PREFIX}${key}`] = Float32Array.from(await power.data());
+      shapes[`optimizer:${ADAM_POWER_PREFIX}${key}`] = [];
     }
   }
   return { header, weights, optimizer: state, shapes };
@@ -124,14 +142,27 @@ async function restoreOptimizer(
   model: JointModel,
   checkpoint: Checkpoint,
 ) {
-  const entries = Object.entries(checkpoint.optimizer);
+  const entries = Object.entries(checkpoint.optimizer).filter(
+    ([name]) => !name.startsWith(ADAM_POWER_PREFIX),
+  );
   if (entries.length === 0) return;
-  await optimizer.setWeights(
-    entries.map(([name, values]) => ({
+  const tensors = entries.map(([name, values]) => {
+    if (name === 'iter' && !Number.isInteger(values[0])) {
+      // Written by a version that stored the int32 count's bytes as they were.
+      values = Float32Array.from(new Int32Array(values.buffer, values.byteOffset, 1));
+    }
+    return {
       name: name === 'iter' ? name : `${model.prefix}/${name}`,
       tensor: tf.tensor(values, checkpoint.shapes[`optimizer:${name}`]),
-    })),
-  );
+    };
+  });
+  await optimizer.setWeights(tensors);
+  tf.dispose(tensors.map((t) => t.tensor));
+  for (const key of ADAM_POWERS) {
+    const saved = checkpoint.optimizer[`${ADAM_POWER_PREFIX}${key}`];
+    const power = (optimizer as unknown as AdamPowers)[key];
+    if (saved && power) tf.tidy(() => power.assign(tf.scalar(saved[0] as number)));
+  }
 }
 
 /**
