@@ -26,14 +26,16 @@ Data:
   --features FILE     Karpathy features file (default: the one .npy / .mat beside the JSON)
 
 Model:
-  --encoder E         ${ENCODERS.join(' | ')}                (default lstm)
-  --joint-dim N       joint space and recurrent state       (default ${DEFAULT_JOINT_DIM})
-  --word-dim N        word embedding                        (default ${DEFAULT_WORD_DIM})
+  --encoder E         ${ENCODERS.join(' | ')}                 (default lstm)
+  --joint-dim N       joint space and recurrent state         (default ${DEFAULT_JOINT_DIM})
+  --word-dim N        word embedding                          (default ${DEFAULT_WORD_DIM})
 
 Training (defaults are the authors'):
-  --epochs N          (default ${D.epochs})       --batch-size N   (default ${D.batchSize})
-  --lr X              (default ${D.learningRate})     --margin X       (default ${D.margin})
-  --clip X            global gradient norm clip (default ${D.gradClip})
+  --epochs N          passes over the training captions       (default ${D.epochs})
+  --batch-size N      matching pairs per update               (default ${D.batchSize})
+  --lr X              Adam learning rate                      (default ${D.learningRate})
+  --margin X          hinge margin                            (default ${D.margin})
+  --clip X            global gradient norm clip               (default ${D.gradClip})
   --max-violation     VSE++ hardest-negative loss instead of the sum
   --val-every N       score val and keep the best model every N updates (default ${D.validateEvery})
   --max-length N      cut captions to N tokens (default ${D.maxLength})

@@ -141,9 +141,9 @@ export class JointModel {
       const ids = tf.tensor1d(batch.ids, 'int32');
       switch (this.config.encoder) {
         case 'lstm':
-          return l2NormalizeRows(this.lstm(ids, batch));
+          return l2NormalizeRows(this.lstm(batch));
         case 'gru':
-          return l2NormalizeRows(this.gru(ids, batch));
+          return l2NormalizeRows(this.gru(batch));
         case 'bow':
           return l2NormalizeRows(this.knownWordSum(ids, batch, this.v('embedding') as tf.Tensor2D));
         case 'mean': {
@@ -163,20 +163,27 @@ export class JointModel {
   }
 
   /** Inputs for every step at once: one large product instead of one per step. */
-  private inputProjection(ids: tf.Tensor1D, wx: string, b: string): tf.Tensor2D {
-    const x = tf.gather(this.v('embedding') as tf.Tensor2D, ids);
-    return tf.add(matMul(x, this.v(wx) as tf.Tensor2D), this.v(b)) as tf.Tensor2D;
+  /**
+   * x W + b for every token of the batch. Captions share most of their words ("a", "the",
+   * "in"), so each distinct word is projected once and the rows are then gathered: about half
+   * the multiply-adds of projecting all T*B tokens, in both passes.
+   */
+  private inputProjection(batch: TokenBatch, wx: string, b: string): tf.Tensor2D {
+    const { distinct, position } = distinctIds(batch.ids);
+    const x = tf.gather(this.v('embedding') as tf.Tensor2D, tf.tensor1d(distinct, 'int32'));
+    const projected = tf.add(matMul(x, this.v(wx) as tf.Tensor2D), this.v(b)) as tf.Tensor2D;
+    return tf.gather(projected, tf.tensor1d(position, 'int32'));
   }
 
-  private lstm(ids: tf.Tensor1D, batch: TokenBatch): tf.Tensor2D {
-    const xp = this.inputProjection(ids, 'lstm.Wx', 'lstm.b');
+  private lstm(batch: TokenBatch): tf.Tensor2D {
+    const xp = this.inputProjection(batch, 'lstm.Wx', 'lstm.b');
     return lstmSequence(xp, this.v('lstm.Wh') as tf.Tensor2D, batch.steps, batch.lengths);
   }
 
-  private gru(ids: tf.Tensor1D, batch: TokenBatch): tf.Tensor2D {
+  private gru(batch: TokenBatch): tf.Tensor2D {
     const { size: B, steps: T } = batch;
     const H = this.config.jointDim;
-    const xp = this.inputProjection(ids, 'gru.Wx', 'gru.b');
+    const xp = this.inputProjection(batch, 'gru.Wx', 'gru.b');
     const whzr = this.v('gru.Whzr') as tf.Tensor2D;
     const whn = this.v('gru.Whn') as tf.Tensor2D;
     let h: tf.Tensor2D = tf.zeros([B, H]);
@@ -203,6 +210,21 @@ export class JointModel {
   dispose(): void {
     for (const v of this.variables.values()) v.dispose();
   }
+}
+
+/** The distinct ids of a batch, and where each token's id sits among them. */
+export function distinctIds(ids: Int32Array): { distinct: Int32Array; position: Int32Array } {
+  const index = new Map<number, number>();
+  const position = new Int32Array(ids.length);
+  ids.forEach((id, i) => {
+    let p = index.get(id);
+    if (p === undefined) {
+      p = index.size;
+      index.set(id, p);
+    }
+    position[i] = p;
+  });
+  return { distinct: Int32Array.from(index.keys()), position };
 }
 
 /** [steps, size, 1]: 1 where the token is a known word, 0 for padding and <unk>. */

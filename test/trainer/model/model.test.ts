@@ -2,7 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENCODERS, type EncoderKind, type ModelConfig } from '../../../trainer/model/config.ts';
 import { orthogonal, sideBySide, xavierUniform } from '../../../trainer/model/init.ts';
-import { initialWeights, JointModel, paramShapes } from '../../../trainer/model/model.ts';
+import {
+  distinctIds,
+  initialWeights,
+  JointModel,
+  paramShapes,
+} from '../../../trainer/model/model.ts';
 import { Random } from '../../../trainer/random.ts';
 import { selectBackend } from '../../../trainer/tf/backend.ts';
 import { tinyBatch } from './tiny.ts';
@@ -274,5 +279,15 @@ describe('JointModel', () => {
       a.dispose();
       b.dispose();
     }
+  });
+});
+
+describe('distinctIds', () => {
+  it('lists each id once, in first-seen order, and maps every token back to it', () => {
+    const ids = Int32Array.from([5, 2, 5, 9, 2, 0]);
+    const { distinct, position } = distinctIds(ids);
+    expect(Array.from(distinct)).toEqual([5, 2, 9, 0]);
+    expect(Array.from(position)).toEqual([0, 1, 0, 2, 1, 3]);
+    expect(Array.from(position, (p) => distinct[p])).toEqual(Array.from(ids));
   });
 });
