@@ -264,9 +264,16 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
   });
 
   let stop = false;
+  // One Ctrl-C often arrives twice: from the terminal and relayed by a wrapper (npm, tsx).
+  // So only a second one at least a second later quits without saving.
+  let stopAskedAt = 0;
   const onSigint = () => {
-    if (stop) process.exit(130);
+    if (stop) {
+      if (Date.now() - stopAskedAt > 1000) process.exit(130);
+      return;
+    }
     stop = true;
+    stopAskedAt = Date.now();
     say('\nstopping after this update (Ctrl-C again to quit without saving)');
   };
   process.on('SIGINT', onSigint);

@@ -9,12 +9,12 @@ import { readDemoWorld } from '../../../trainer/demo/read-world.ts';
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '../../..');
 
-/** Runs the real command line, as `npm run jointspace -- ...` would. */
+/** Runs the real command line, as `npm run jointspace -- ...` does (node --import tsx, one process). */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(
-      join(ROOT, 'node_modules/.bin/tsx'),
-      [join(ROOT, 'trainer/cli.ts'), ...args],
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'trainer/cli.ts'), ...args],
       { cwd: ROOT },
     );
     return { code: 0, stdout, stderr };

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,7 +20,7 @@ interface CliResult {
   killed: boolean;
 }
 
-/** Runs the real command line, as `npm run jointspace -- ...` would. */
+/** Runs the real command line, as `npm run jointspace -- ...` does (node --import tsx, one process). */
 async function cli(...args: string[]): Promise<CliResult> {
   return cliWithin(45_000, ...args);
 }
@@ -28,8 +28,8 @@ async function cli(...args: string[]): Promise<CliResult> {
 async function cliWithin(timeout: number, ...args: string[]): Promise<CliResult> {
   try {
     const { stdout, stderr } = await run(
-      join(ROOT, 'node_modules/.bin/tsx'),
-      [join(ROOT, 'trainer/cli.ts'), ...args],
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'trainer/cli.ts'), ...args],
       { cwd: ROOT, timeout },
     );
     return { code: 0, stdout, stderr, killed: false };
@@ -197,4 +197,65 @@ describe('jointspace train', () => {
     expect(r.stdout).toMatch(/--max-updates N/);
     expect(r.stdout).toMatch(/--resume/);
   });
+});
+
+describe('Ctrl-C during training', () => {
+  it('stops after the current update with a checkpoint, even when the signal arrives twice', async () => {
+    const out = join(tmp, 'interrupted');
+    // Through npm, in a process group of its own, as a terminal's foreground job: Ctrl-C
+    // reaches npm and the trainer, and npm relays it to the trainer once more.
+    const child = spawn(
+      'npm',
+      [
+        'run',
+        '--silent',
+        'jointspace',
+        '--',
+        'train',
+        '--data',
+        world,
+        '--encoder',
+        'lstm',
+        '--joint-dim',
+        '16',
+        '--word-dim',
+        '8',
+        '--epochs',
+        '500',
+        '--val-every',
+        '1000000',
+        '--backend',
+        'cpu',
+        '--out',
+        out,
+        '--no-progress',
+      ],
+      { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
+    // Wait until training is under way (an update is in the log), then Ctrl-C the group.
+    const log = join(out, 'log.jsonl');
+    for (let i = 0; i < 300; i++) {
+      if (existsSync(log) && (await readFile(log, 'utf8')).includes('"kind":"train"')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    process.kill(-(child.pid as number), 'SIGINT');
+    const { code, signal } = await exited;
+    expect(stderr).toContain('stopping after this update');
+    // The trainer exits 0; npm then re-raises the interrupt on itself, as shells expect.
+    expect(code === 0 || signal === 'SIGINT').toBe(true);
+    expect(stdout).toMatch(/^Stopped \d+ updates/m);
+    const checkpoint = await loadCheckpoint(join(out, 'latest.ckpt'));
+    expect(checkpoint.header.progress.update).toBeGreaterThan(0);
+  }, 60_000);
 });
