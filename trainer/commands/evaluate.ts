@@ -6,12 +6,18 @@ import { Vocabulary } from '../../core/vocabulary.ts';
 import type { SplitName } from '../data/dataset.ts';
 import { DATASET_FORMATS, loadDataset } from '../data/load.ts';
 import { JointModel } from '../model/model.ts';
-import { BACKEND_CHOICES, defaultThreads, describeBackend, selectBackend } from '../tf/backend.ts';
-import { stopWasmThreads } from '../tf/wasm-threads.ts';
 import { loadCheckpoint } from '../train/checkpoint.ts';
 import { evaluateSplit } from '../train/evaluate.ts';
 import { RUN_FILES } from '../train/run-files.ts';
-import { atLeast, oneOf, UsageError } from './args.ts';
+import { oneOf, UsageError } from './args.ts';
+import {
+  BACKEND_FLAGS,
+  BACKEND_HELP,
+  computeCommand,
+  DATA_FLAGS,
+  loadOptions,
+  startBackend,
+} from './shared-options.ts';
 
 export const EVALUATE_HELP = `jointspace evaluate: score a trained model on a split of a dataset
 
@@ -24,36 +30,23 @@ export const EVALUATE_HELP = `jointspace evaluate: score a trained model on a sp
   --features FILE     Karpathy features file
   --split S           train | val | test (default test)
   --json FILE         also write the table as JSON
-  --backend B         ${BACKEND_CHOICES.join(' | ')} (default auto)
-  --threads N         wasm threads (default: one per core)
+${BACKEND_HELP}
   -h, --help
 
 Prints Recall@1/5/10 and median and mean rank for annotation (image -> text) and search
 (text -> image), as the paper's tables, computed over every image and caption of the split.`;
 
-export async function evaluateCommand(argv: string[]): Promise<void> {
-  try {
-    await run(argv);
-  } finally {
-    // Pool threads would keep the process alive after the work is done.
-    await stopWasmThreads();
-  }
-}
-
-async function run(argv: string[]): Promise<void> {
+export const evaluateCommand = computeCommand(async (argv: string[]): Promise<void> => {
   const { values } = parseArgs({
     args: argv,
     strict: true,
     options: {
       run: { type: 'string' },
       checkpoint: { type: 'string' },
-      data: { type: 'string' },
-      format: { type: 'string' },
-      features: { type: 'string' },
+      ...DATA_FLAGS,
       split: { type: 'string' },
       json: { type: 'string' },
-      backend: { type: 'string' },
-      threads: { type: 'string' },
+      ...BACKEND_FLAGS,
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -66,17 +59,9 @@ async function run(argv: string[]): Promise<void> {
   if (!existsSync(path)) throw new UsageError(`${path} does not exist`);
   if (!values.data) throw new UsageError('--data is required');
   const splitName = oneOf<SplitName>('--split', values.split, ['train', 'val', 'test'], 'test');
-  const format =
-    values.format === undefined
-      ? undefined
-      : oneOf('--format', values.format, DATASET_FORMATS, 'karpathy');
-
+  const options = loadOptions(values, [splitName]);
   const checkpoint = await loadCheckpoint(path);
-  const dataset = await loadDataset(values.data, {
-    ...(format ? { format } : {}),
-    ...(values.features ? { features: values.features } : {}),
-    splits: [splitName],
-  });
+  const dataset = await loadDataset(values.data, options);
   const split = dataset.splits[splitName];
   if (!split) throw new Error(`${values.data} has no ${splitName} split`);
   const { model: modelConfig, train } = checkpoint.header;
@@ -85,10 +70,7 @@ async function run(argv: string[]): Promise<void> {
       `${values.data}'s features are ${split.dim}-d; the model was trained on ${modelConfig.featureDim}-d`,
     );
   }
-  const backend = await selectBackend(oneOf('--backend', values.backend, BACKEND_CHOICES, 'auto'), {
-    threads: atLeast('--threads', values.threads, defaultThreads(), 1),
-  });
-  process.stderr.write(`${describeBackend(backend)}\n`);
+  await startBackend(values);
   const vocab = Vocabulary.fromJSON(checkpoint.header.vocabulary);
   const model = new JointModel(modelConfig, checkpoint.weights);
   const metrics = await evaluateSplit(model, split, vocab, train.maxLength);
@@ -122,4 +104,4 @@ async function run(argv: string[]): Promise<void> {
     await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);
     process.stderr.write(`wrote ${values.json}\n`);
   }
-}
+});

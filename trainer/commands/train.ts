@@ -9,11 +9,17 @@ import {
   type TrainConfig,
 } from '../model/config.ts';
 import { formatDuration } from '../report/progress.ts';
-import { BACKEND_CHOICES, defaultThreads, describeBackend, selectBackend } from '../tf/backend.ts';
-import { stopWasmThreads } from '../tf/wasm-threads.ts';
 import { RUN_FILES } from '../train/run-files.ts';
 import { train } from '../train/train.ts';
 import { atLeast, number, oneOf, positive, UsageError } from './args.ts';
+import {
+  BACKEND_FLAGS,
+  BACKEND_HELP,
+  computeCommand,
+  DATA_FLAGS,
+  loadOptions,
+  startBackend,
+} from './shared-options.ts';
 
 export const TRAIN_HELP = `jointspace train: learn the joint space of images and sentences
 
@@ -46,31 +52,19 @@ Training (defaults are the authors'):
 Run:
   --out DIR           run folder (default runs/<dataset>-<encoder>)
   --resume            continue the run in --out from its latest checkpoint
-  --backend B         ${BACKEND_CHOICES.join(' | ')} (default auto: the best that starts)
-  --threads N         wasm threads (default: one per core, ${defaultThreads()} here)
+${BACKEND_HELP}
   --no-progress       no progress bar
   -h, --help
 
 Writes to the run folder: latest.ckpt (resumable), best.ckpt (best val rsum), log.jsonl and
 curves.svg (training curves; open it in a browser). Ctrl-C stops cleanly with a checkpoint.`;
 
-export async function trainCommand(argv: string[]): Promise<void> {
-  try {
-    await run(argv);
-  } finally {
-    // Pool threads would keep the process alive after the work is done.
-    await stopWasmThreads();
-  }
-}
-
-async function run(argv: string[]): Promise<void> {
+export const trainCommand = computeCommand(async (argv: string[]): Promise<void> => {
   const { values } = parseArgs({
     args: argv,
     strict: true,
     options: {
-      data: { type: 'string' },
-      format: { type: 'string' },
-      features: { type: 'string' },
+      ...DATA_FLAGS,
       encoder: { type: 'string' },
       'joint-dim': { type: 'string' },
       'word-dim': { type: 'string' },
@@ -87,8 +81,7 @@ async function run(argv: string[]): Promise<void> {
       seed: { type: 'string' },
       out: { type: 'string' },
       resume: { type: 'boolean', default: false },
-      backend: { type: 'string' },
-      threads: { type: 'string' },
+      ...BACKEND_FLAGS,
       'no-progress': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -114,24 +107,13 @@ async function run(argv: string[]): Promise<void> {
   };
   const jointDim = atLeast('--joint-dim', values['joint-dim'], DEFAULT_JOINT_DIM, 1);
   const wordDim = atLeast('--word-dim', values['word-dim'], DEFAULT_WORD_DIM, 1);
-  const backendChoice = oneOf('--backend', values.backend, BACKEND_CHOICES, 'auto');
-  const format =
-    values.format === undefined
-      ? undefined
-      : oneOf('--format', values.format, DATASET_FORMATS, 'karpathy');
-
-  const dataset = await loadDataset(values.data, {
-    ...(format ? { format } : {}),
-    ...(values.features ? { features: values.features } : {}),
-  });
+  const options = loadOptions(values);
+  const backend = await startBackend(values);
+  const dataset = await loadDataset(values.data, options);
   const runDir = values.out ?? `runs/${dataset.name}-${encoder}`;
   process.stderr.write(
     `data: ${dataset.source} (${dataset.format})\n${describeDataset(dataset)}\n`,
   );
-  const backend = await selectBackend(backendChoice, {
-    threads: atLeast('--threads', values.threads, defaultThreads(), 1),
-  });
-  process.stderr.write(`${describeBackend(backend)}\n`);
 
   const result = await train({
     dataset,
@@ -155,4 +137,4 @@ async function run(argv: string[]): Promise<void> {
       `Run folder ${runDir}: ${files.best.split('/').pop()}, ${files.latest.split('/').pop()}, ${files.log.split('/').pop()}, ${files.plot.split('/').pop()}`,
     ].join('\n'),
   );
-}
+});

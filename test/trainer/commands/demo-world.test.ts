@@ -1,28 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDemoWorld } from '../../../trainer/demo/read-world.ts';
-
-const run = promisify(execFile);
-const ROOT = join(import.meta.dirname, '../../..');
-
-/** Runs the real command line, as `npm run jointspace -- ...` does (node --import tsx, one process). */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--import', 'tsx', join(ROOT, 'trainer/cli.ts'), ...args],
-      { cwd: ROOT },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+import { cli } from './run-cli.ts';
 
 let tmp: string;
 beforeAll(async () => {

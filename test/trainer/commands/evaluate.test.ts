@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Vocabulary } from '../../../core/vocabulary.ts';
 import { loadDataset } from '../../../trainer/data/load.ts';
@@ -15,24 +13,7 @@ import { loadCheckpoint } from '../../../trainer/train/checkpoint.ts';
 import { evaluateSplit } from '../../../trainer/train/evaluate.ts';
 import { RUN_FILES } from '../../../trainer/train/run-files.ts';
 import { train } from '../../../trainer/train/train.ts';
-
-const run = promisify(execFile);
-const ROOT = join(import.meta.dirname, '../../..');
-
-/** Runs the real command line, as `npm run jointspace -- ...` does (node --import tsx, one process). */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--import', 'tsx', join(ROOT, 'trainer/cli.ts'), ...args],
-      { cwd: ROOT, timeout: 45_000 },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+import { cli } from './run-cli.ts';
 
 const worldOptions = (images: number, dim: number) => ({
   ...DEFAULT_WORLD_OPTIONS,

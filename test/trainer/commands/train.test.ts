@@ -1,43 +1,13 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_WORLD_OPTIONS, generateDemoWorld } from '../../../trainer/demo/world.ts';
 import { writeDemoWorld } from '../../../trainer/demo/write-world.ts';
 import { loadCheckpoint } from '../../../trainer/train/checkpoint.ts';
-
-const run = promisify(execFile);
-const ROOT = join(import.meta.dirname, '../../..');
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** Killed after `timeout` ms: the process did not exit by itself. */
-  killed: boolean;
-}
-
-/** Runs the real command line, as `npm run jointspace -- ...` does (node --import tsx, one process). */
-async function cli(...args: string[]): Promise<CliResult> {
-  return cliWithin(45_000, ...args);
-}
-
-async function cliWithin(timeout: number, ...args: string[]): Promise<CliResult> {
-  try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['--import', 'tsx', join(ROOT, 'trainer/cli.ts'), ...args],
-      { cwd: ROOT, timeout },
-    );
-    return { code: 0, stdout, stderr, killed: false };
-  } catch (e) {
-    const err = e as { code: number | null; stdout: string; stderr: string; killed?: boolean };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr, killed: err.killed === true };
-  }
-}
+import { cli, cliWithin, ROOT } from './run-cli.ts';
 
 let tmp: string;
 let world: string;
