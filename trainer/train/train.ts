@@ -295,7 +295,10 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
   const validate = async () => {
     if (!valSplit) return;
     const metrics = await evaluateSplit(model, valSplit, vocab, config.maxLength);
-    await log.write(valRecord(metrics, progress.update, progress.epoch + 1));
+    // 1-based; after the last epoch the counter has moved past it, and the update is still its.
+    await log.write(
+      valRecord(metrics, progress.update, Math.min(progress.epoch + 1, config.epochs)),
+    );
     if (metrics.rsum > progress.bestRsum) {
       progress.bestRsum = metrics.rsum;
       progress.bestUpdate = progress.update;
