@@ -51,7 +51,8 @@ Training (defaults are the authors'):
 
 Run:
   --out DIR           run folder (default runs/<dataset>-<encoder>)
-  --resume            continue the run in --out from its latest checkpoint
+  --resume            continue the run in --out from its latest checkpoint, with its own
+                      settings (--epochs and --max-updates may extend it)
 ${BACKEND_HELP}
   --no-progress       no progress bar
   -h, --help
@@ -123,6 +124,10 @@ export const trainCommand = computeCommand(async (argv: string[]): Promise<void>
     train: config,
     runDir,
     resume: values.resume,
+    limitsGiven: {
+      epochs: values.epochs !== undefined,
+      maxUpdates: values['max-updates'] !== undefined,
+    },
     backend: backend.choice,
     progress: !values['no-progress'],
   });

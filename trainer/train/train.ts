@@ -33,6 +33,11 @@ export interface TrainRequest {
   runDir: string;
   /** Continue from runDir's latest checkpoint (configs come from it). */
   resume: boolean;
+  /**
+   * On resume, which of train.epochs / train.maxUpdates the caller set on purpose; the others
+   * keep the run's own values. Default: both set (the values in `train` win).
+   */
+  limitsGiven?: { epochs: boolean; maxUpdates: boolean };
   backend: string;
   /** Where progress lines and notes go (default stderr). */
   log?: (line: string) => void;
@@ -191,10 +196,12 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
       throw new Error(`nothing to resume: ${files.latest} does not exist`);
     resumed = await loadCheckpoint(files.latest);
     // The run's own settings win; only how long to go on may change.
+    const given = request.limitsGiven ?? { epochs: true, maxUpdates: true };
+    const own = resumed.header.train;
     config = {
-      ...resumed.header.train,
-      epochs: request.train.epochs,
-      maxUpdates: request.train.maxUpdates,
+      ...own,
+      epochs: given.epochs ? request.train.epochs : own.epochs,
+      maxUpdates: given.maxUpdates ? request.train.maxUpdates : own.maxUpdates,
     };
     vocab = Vocabulary.fromJSON(resumed.header.vocabulary);
     model = new JointModel(resumed.header.model, resumed.weights);

@@ -100,6 +100,15 @@ describe('jointspace train', () => {
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toMatch(/^Trained 8 updates/);
     expect((await loadCheckpoint(join(out, 'latest.ckpt'))).header.progress.update).toBe(8);
+
+    // Resumed without a limit, the run keeps its own (8): nothing more to do.
+    const withoutLimit = flags(8).filter(
+      (f, i, all) => f !== '--max-updates' && all[i - 1] !== '--max-updates',
+    );
+    const idle = await cli(...withoutLimit, '--resume');
+    expect(idle.code).toBe(0);
+    expect(idle.stdout).toMatch(/^Trained 8 updates/);
+    expect((await loadCheckpoint(join(out, 'latest.ckpt'))).header.train.maxUpdates).toBe(8);
   });
 
   it('names the flag at fault and exits 2 on a usage error', async () => {
