@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { blend, stepMasks } from './step-masks.ts';
 
 /**
  * An LSTM over a whole sequence as one differentiable op, with backpropagation through time
@@ -13,26 +14,6 @@ import * as tf from '@tensorflow/tfjs-core';
  * before step t keeps its state through t. The test suite checks the gradients against finite
  * differences and against TensorFlow.js's own autodiff of the step-by-step graph.
  */
-
-/** running[t][b] = 1 while caption b has a token at step t; undefined for steps where all do. */
-function stepMasks(lengths: Int32Array, steps: number): (tf.Tensor2D | undefined)[] {
-  const masks: (tf.Tensor2D | undefined)[] = [];
-  for (let t = 0; t < steps; t++) {
-    let all = true;
-    const m = new Float32Array(lengths.length);
-    lengths.forEach((n, b) => {
-      m[b] = n > t ? 1 : 0;
-      if (n <= t) all = false;
-    });
-    masks.push(all ? undefined : tf.tensor2d(m, [lengths.length, 1]));
-  }
-  return masks;
-}
-
-/** new where running, old elsewhere. */
-function blend(mask: tf.Tensor2D | undefined, next: tf.Tensor2D, old: tf.Tensor2D): tf.Tensor2D {
-  return mask ? (tf.add(old, tf.mul(mask, tf.sub(next, old))) as tf.Tensor2D) : next;
-}
 
 export function lstmSequence(
   xp: tf.Tensor2D,

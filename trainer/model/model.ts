@@ -4,6 +4,7 @@ import { l2NormalizeRows, matMul } from '../tf/ops.ts';
 import type { ModelConfig } from './config.ts';
 import { normal, orthogonal, sideBySide, xavierUniform } from './init.ts';
 import { lstmSequence } from './lstm-sequence.ts';
+import { blend, stepMasks } from './step-masks.ts';
 
 /**
  * The joint embedding model of DESIGN.md, built from TensorFlow.js core ops (tf.layers'
@@ -186,6 +187,7 @@ export class JointModel {
     const xp = this.inputProjection(batch, 'gru.Wx', 'gru.b');
     const whzr = this.v('gru.Whzr') as tf.Tensor2D;
     const whn = this.v('gru.Whn') as tf.Tensor2D;
+    const masks = stepMasks(batch.lengths, T);
     let h: tf.Tensor2D = tf.zeros([B, H]);
     for (let t = 0; t < T; t++) {
       const x = tf.slice(xp, [t * B, 0], [B, 3 * H]);
@@ -195,7 +197,7 @@ export class JointModel {
       const n = tf.tanh(tf.add(xn, matMul(tf.mul(r, h) as tf.Tensor2D, whn)));
       // h' = (1 - z) * n + z * h  =  n + z * (h - n)
       const h2 = tf.add(n, tf.mul(z, tf.sub(h, n))) as tf.Tensor2D;
-      h = keepFinished(h, h2, batch, t);
+      h = blend(masks[t], h2, h);
     }
     return h;
   }
@@ -232,24 +234,4 @@ function knownMask(batch: TokenBatch): tf.Tensor3D {
   const m = new Float32Array(batch.ids.length);
   for (let i = 0; i < m.length; i++) m[i] = (batch.ids[i] as number) > 1 ? 1 : 0;
   return tf.tensor3d(m, [batch.steps, batch.size, 1]);
-}
-
-/**
- * The state after step t: the new one for captions still running, the old one for captions
- * that have ended, so each keeps the state after its own last real token. Batches are grouped
- * by length, so most steps need no mask at all.
- */
-function keepFinished(
-  old: tf.Tensor2D,
-  next: tf.Tensor2D,
-  batch: TokenBatch,
-  t: number,
-): tf.Tensor2D {
-  let running = 0;
-  for (let b = 0; b < batch.size; b++) if ((batch.lengths[b] as number) > t) running++;
-  if (running === batch.size) return next;
-  const m = new Float32Array(batch.size);
-  for (let b = 0; b < batch.size; b++) m[b] = (batch.lengths[b] as number) > t ? 1 : 0;
-  const mask = tf.tensor2d(m, [batch.size, 1]);
-  return tf.add(old, tf.mul(mask, tf.sub(next, old))) as tf.Tensor2D;
 }
