@@ -1,14 +1,25 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
+import { afterAll } from 'vitest';
 import { encodeNpy } from '../../../trainer/data/npy.ts';
 
 /** Synthetic data for the loader tests: temp folders, split files, .npy and .mat bytes. */
 
+const made: string[] = [];
+
+/** A fresh temp folder, removed when the test file's tests are done. */
 export async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'jointspace-data-'));
+  const dir = await mkdtemp(join(tmpdir(), 'jointspace-data-'));
+  made.push(dir);
+  return dir;
 }
+
+// Registered when a test file imports this module: each file cleans up its own folders.
+afterAll(async () => {
+  await Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })));
+});
 
 export interface TinyImage {
   filename: string;
