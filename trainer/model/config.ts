@@ -3,8 +3,11 @@
  * REFERENCE.md), overridable from the command line. Saved in every checkpoint.
  */
 
-export const ENCODERS = ['lstm', 'gru', 'bow', 'mean'] as const;
-export type EncoderKind = (typeof ENCODERS)[number];
+import { SENTENCE_ENCODERS, type SentenceEncoderKind } from '../../core/manifest.ts';
+
+/** The encoders, as core/ names them for the model manifest. */
+export const ENCODERS = SENTENCE_ENCODERS;
+export type EncoderKind = SentenceEncoderKind;
 
 export interface ModelConfig {
   /** lstm / gru: word embedding -> recurrent net -> last hidden state; bow: sum of word vectors; mean: mean of word vectors -> linear map. */
