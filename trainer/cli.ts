@@ -3,6 +3,7 @@
 import { UsageError } from './commands/args.ts';
 import { demoWorldCommand } from './commands/demo-world.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
+import { exportCommand } from './commands/export.ts';
 import { trainCommand } from './commands/train.ts';
 
 const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promise<void> }> = {
@@ -11,6 +12,10 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promi
   evaluate: {
     summary: 'score a trained model on a split (R@K, median rank)',
     run: evaluateCommand,
+  },
+  export: {
+    summary: 'write a model version: ONNX encoders, vectors (NDJSON), manifest',
+    run: exportCommand,
   },
 };
 

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { formatMetricsTable } from '../../core/metrics-table.ts';
@@ -8,11 +7,12 @@ import { DATASET_FORMATS, loadDataset } from '../data/load.ts';
 import { JointModel } from '../model/model.ts';
 import { loadCheckpoint } from '../train/checkpoint.ts';
 import { evaluateSplit } from '../train/evaluate.ts';
-import { RUN_FILES } from '../train/run-files.ts';
-import { oneOf, UsageError } from './args.ts';
+import { oneOf } from './args.ts';
 import {
   BACKEND_FLAGS,
   BACKEND_HELP,
+  CHECKPOINT_FLAGS,
+  checkpointAndData,
   computeCommand,
   DATA_FLAGS,
   loadOptions,
@@ -41,8 +41,7 @@ export const evaluateCommand = computeCommand(async (argv: string[]): Promise<vo
     args: argv,
     strict: true,
     options: {
-      run: { type: 'string' },
-      checkpoint: { type: 'string' },
+      ...CHECKPOINT_FLAGS,
       ...DATA_FLAGS,
       split: { type: 'string' },
       json: { type: 'string' },
@@ -54,20 +53,17 @@ export const evaluateCommand = computeCommand(async (argv: string[]): Promise<vo
     console.log(EVALUATE_HELP);
     return;
   }
-  const path = values.checkpoint ?? (values.run ? RUN_FILES(values.run).best : undefined);
-  if (!path) throw new UsageError('--run or --checkpoint is required');
-  if (!existsSync(path)) throw new UsageError(`${path} does not exist`);
-  if (!values.data) throw new UsageError('--data is required');
+  const { path, data } = checkpointAndData(values);
   const splitName = oneOf<SplitName>('--split', values.split, ['train', 'val', 'test'], 'test');
   const options = loadOptions(values, [splitName]);
   const checkpoint = await loadCheckpoint(path);
-  const dataset = await loadDataset(values.data, options);
+  const dataset = await loadDataset(data, options);
   const split = dataset.splits[splitName];
-  if (!split) throw new Error(`${values.data} has no ${splitName} split`);
+  if (!split) throw new Error(`${data} has no ${splitName} split`);
   const { model: modelConfig, train } = checkpoint.header;
   if (split.dim !== modelConfig.featureDim) {
     throw new Error(
-      `${values.data}'s features are ${split.dim}-d; the model was trained on ${modelConfig.featureDim}-d`,
+      `${data}'s features are ${split.dim}-d; the model was trained on ${modelConfig.featureDim}-d`,
     );
   }
   await startBackend(values);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { SplitName } from '../data/dataset.ts';
 import { DATASET_FORMATS, type LoadOptions } from '../data/load.ts';
 import {
@@ -8,7 +9,8 @@ import {
   selectBackend,
 } from '../tf/backend.ts';
 import { stopWasmThreads } from '../tf/wasm-threads.ts';
-import { atLeast, oneOf } from './args.ts';
+import { RUN_FILES } from '../train/run-files.ts';
+import { atLeast, oneOf, UsageError } from './args.ts';
 
 /** The flags that say where the data is, shared by train and evaluate. */
 export const DATA_FLAGS = {
@@ -16,6 +18,28 @@ export const DATA_FLAGS = {
   format: { type: 'string' },
   features: { type: 'string' },
 } as const;
+
+/** The flags that name a trained model, shared by evaluate and export. */
+export const CHECKPOINT_FLAGS = {
+  run: { type: 'string' },
+  checkpoint: { type: 'string' },
+} as const;
+
+/**
+ * The checkpoint the flags name (a run folder's best.ckpt, or a file), which must exist, and
+ * the --data path, which is required wherever a checkpoint is used.
+ */
+export function checkpointAndData(values: {
+  run?: string | undefined;
+  checkpoint?: string | undefined;
+  data?: string | undefined;
+}): { path: string; data: string } {
+  const path = values.checkpoint ?? (values.run ? RUN_FILES(values.run).best : undefined);
+  if (!path) throw new UsageError('--run or --checkpoint is required');
+  if (!existsSync(path)) throw new UsageError(`${path} does not exist`);
+  if (!values.data) throw new UsageError('--data is required');
+  return { path, data: values.data };
+}
 
 /** The flags that choose the compute backend. */
 export const BACKEND_FLAGS = {

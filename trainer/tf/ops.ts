@@ -25,7 +25,10 @@ export const matMul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) =
   };
 }) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
 
+/** Added to |x|^2 before the square root; the ONNX export computes the same. */
+export const NORM_EPS = 1e-8;
+
 /** Rows scaled to unit length; eps keeps an all-zero row (no known word) finite. */
-export function l2NormalizeRows(x: tf.Tensor2D, eps = 1e-8): tf.Tensor2D {
+export function l2NormalizeRows(x: tf.Tensor2D, eps = NORM_EPS): tf.Tensor2D {
   return tf.tidy(() => tf.div(x, tf.sqrt(tf.add(tf.sum(tf.square(x), 1, true), eps))));
 }

@@ -12,6 +12,7 @@ export async function embedImages(
   features: Float32Array,
   dim: number,
   chunkSize = 1000,
+  onProgress?: (done: number) => void,
 ): Promise<Float32Array> {
   const n = features.length / dim;
   const out = new Float32Array(n * model.config.jointDim);
@@ -23,6 +24,7 @@ export async function embedImages(
     );
     out.set((await vectors.data()) as Float32Array, start * model.config.jointDim);
     vectors.dispose();
+    onProgress?.(end);
   }
   return out;
 }
@@ -32,6 +34,7 @@ export async function embedCaptions(
   model: JointModel,
   captions: readonly Int32Array[],
   batchSize = 256,
+  onProgress?: (done: number) => void,
 ): Promise<Float32Array> {
   const D = model.config.jointDim;
   const out = new Float32Array(captions.length * D);
@@ -46,6 +49,7 @@ export async function embedCaptions(
     indices.forEach((c, row) => {
       out.set(data.subarray(row * D, (row + 1) * D), c * D);
     });
+    onProgress?.(end);
   }
   return out;
 }
