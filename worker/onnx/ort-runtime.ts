@@ -1,0 +1,35 @@
+/**
+ * ONNX Runtime (onnxruntime-web 1.30, WebAssembly CPU backend) set up for workerd.
+ *
+ * `onnxruntime-web/wasm` is the bundled build: its emscripten glue is built in, so it needs no
+ * dynamic `import()` and no `import.meta.url` (undefined in a deployed Worker). Its `.wasm` comes
+ * in as a compiled module and is handed over by precompiled-wasm.ts. ORT initialises its backend
+ * once per isolate, on the first `InferenceSession.create`, and shares that one initialisation
+ * between concurrent first calls; a failed initialisation is final for the isolate.
+ */
+import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm';
+import * as ort from 'onnxruntime-web/wasm';
+import { routeInstantiateTo } from './precompiled-wasm.ts';
+
+export type InferenceSession = ort.InferenceSession;
+/** ORT's Tensor from the same bundle as the sessions: its sessions expect their own class. */
+export const Tensor = ort.Tensor;
+
+let configured = false;
+
+/** Sets ORT's global flags once; they are read when its backend initialises. */
+function configureOnce(): void {
+  if (configured) return;
+  configured = true;
+  // workerd has no Web Workers to run wasm threads or a proxy worker on.
+  ort.env.wasm.numThreads = 1;
+  ort.env.wasm.proxy = false;
+  ort.env.wasm.wasmBinary = routeInstantiateTo(ortWasm);
+}
+
+/** Creates a CPU (wasm) inference session from the bytes of an ONNX model. */
+export async function createSession(model: Uint8Array | ArrayBuffer): Promise<InferenceSession> {
+  configureOnce();
+  const bytes = model instanceof Uint8Array ? model : new Uint8Array(model);
+  return ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+}
