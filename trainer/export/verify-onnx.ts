@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import * as ort from 'onnxruntime-web';
 import { IMAGE_PROJECTION_IO, SENTENCE_ENCODER_IO } from '../../core/manifest.ts';
 
@@ -36,6 +38,13 @@ function configure(): void {
   if (configured) return;
   ort.env.wasm.numThreads = 1;
   ort.env.wasm.proxy = false;
+  // Name ORT's runtime files explicitly: it finds them from its own module URL, which bundlers
+  // (vitest's module runner, for one) rewrite; the package exports both paths.
+  const require = createRequire(import.meta.url);
+  ort.env.wasm.wasmPaths = {
+    mjs: pathToFileURL(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.mjs')).href,
+    wasm: pathToFileURL(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm')).href,
+  };
   configured = true;
 }
 

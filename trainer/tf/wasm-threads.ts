@@ -20,6 +20,8 @@ import * as tf from '@tensorflow/tfjs-core';
 
 const require = createRequire(import.meta.url);
 let workersPatched = false;
+/** worker_threads' own Worker, put back when the pool stops (other code uses worker_threads). */
+let originalWorker: typeof import('node:worker_threads').Worker | undefined;
 /** Every pool thread started, so that they can be stopped when the program is done. */
 const started: import('node:worker_threads').Worker[] = [];
 
@@ -55,6 +57,7 @@ function patchWorkers(): void {
     }
   }
   // emscripten reads require('worker_threads').Worker when the threaded module starts.
+  originalWorker = RealWorker;
   (workerThreads as { Worker: typeof RealWorker }).Worker = FileWorker;
   workersPatched = true;
 }
@@ -65,6 +68,13 @@ function patchWorkers(): void {
  */
 export async function stopWasmThreads(): Promise<void> {
   await Promise.all(started.splice(0).map((w) => w.terminate()));
+  // Anything started after this (Miniflare, for one) must get real workers again.
+  if (originalWorker) {
+    const workerThreads = require('node:worker_threads') as typeof import('node:worker_threads');
+    (workerThreads as { Worker: typeof originalWorker }).Worker = originalWorker;
+    originalWorker = undefined;
+    workersPatched = false;
+  }
 }
 
 /**
