@@ -5,10 +5,12 @@
 
 export * from './analogy.ts';
 export * from './errors.ts';
+export * from './flat-index.ts';
 export * from './hash.ts';
 export * from './manifest.ts';
 export * from './metrics.ts';
 export * from './metrics-table.ts';
+export * from './r2-layout.ts';
 export * from './tokenizer.ts';
 export * from './topk.ts';
 export * from './vector-ids.ts';

@@ -1,0 +1,29 @@
+import type { ModelManifest } from './manifest.ts';
+
+/**
+ * Where a model version's files live in the R2 bucket: `models/<version>/<file>` for what
+ * `export` wrote, and `models/<version>/flat/<kind>.bin` for the flat index files made from its
+ * NDJSON (the local default's vector store). Seeding (`npm start`) and deploys write these keys.
+ */
+
+export const MODELS_PREFIX = 'models';
+
+export function modelFileKey(version: string, file: string): string {
+  return `${MODELS_PREFIX}/${version}/${file}`;
+}
+
+export type VectorKind = 'images' | 'captions';
+
+export function flatIndexKey(version: string, kind: VectorKind): string {
+  return `${MODELS_PREFIX}/${version}/flat/${kind}.bin`;
+}
+
+/** The two spaces' versions a worker serves. */
+export interface ServedVersions {
+  retrieval: string;
+  regularities: string;
+}
+
+export function describeVersion(manifest: ModelManifest): string {
+  return `${manifest.version} (${manifest.space}, ${manifest.model.encoder} ${manifest.model.dimension}-d)`;
+}
