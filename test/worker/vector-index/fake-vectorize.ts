@@ -1,0 +1,236 @@
+/**
+ * A Vectorize (V2) binding for tests: Vectorize has no local simulation (Miniflare answers
+ * "Binding ... needs to be run remotely"), so the adapter is tested against this double, which
+ * holds callers to the DOCUMENTED contract and is strict wherever the documentation is:
+ *
+ *   query     topK defaults to 5; over 100 throws; over 20 with returnValues true or
+ *             returnMetadata 'all' throws (client-api "topK", limits page). returnMetadata
+ *             'indexed' returns only the indexed properties, strings cut to 64 bytes (metadata
+ *             filtering: "each vector indexes the first 64B of the string"; client-api: "long
+ *             text fields may be truncated"). A namespace restricts the search to it. Scores
+ *             are cosine, -1..1 (create-indexes, "Distance metrics"). A wrong dimension throws.
+ *   upsert    ids up to 64 bytes, metadata up to 10 KiB, namespaces up to 64 bytes, batches of
+ *             up to 1000 from a Worker (limits page); an id is unique in the whole index, so an
+ *             upsert replaces it whatever its namespace (insert-vectors, "Insert vs Upsert").
+ *   getByIds  values and metadata of the ids found, with each vector's namespace (the HTTP
+ *             get_by_ids reference shows it); returned in storage order, not the order asked,
+ *             since nothing promises that order. The docs give no limit on ids per call; a
+ *             test can set one (`maxGetByIds`) to check that the adapter keeps to its own.
+ *
+ * What the docs leave open is chosen and marked: equal scores come back in storage order.
+ * Every call is logged in `calls` so that tests can count requests.
+ */
+
+const MAX_TOP_K = 100;
+const MAX_TOP_K_WITH_VALUES_OR_ALL_METADATA = 20;
+const MAX_ID_BYTES = 64;
+const MAX_NAMESPACE_BYTES = 64;
+const MAX_METADATA_BYTES = 10 * 1024;
+const MAX_UPSERT_BATCH = 1000;
+const INDEXED_STRING_BYTES = 64;
+
+interface Stored {
+  id: string;
+  values: Float32Array;
+  namespace: string | undefined;
+  metadata: Record<string, VectorizeVectorMetadata> | undefined;
+}
+
+export type FakeVectorizeCall =
+  | {
+      method: 'query';
+      topK: number;
+      returnValues: boolean;
+      returnMetadata: string;
+      namespace?: string;
+    }
+  | { method: 'getByIds'; ids: string[] }
+  | { method: 'describe' | 'insert' | 'upsert' | 'deleteByIds' | 'queryById' };
+
+export interface FakeVectorizeOptions {
+  /** Metadata properties with a metadata index: what returnMetadata 'indexed' returns. */
+  indexedProperties?: readonly string[];
+  /** Refuse getByIds calls with more ids (the real limit is undocumented). */
+  maxGetByIds?: number;
+}
+
+const encoder = new TextEncoder();
+const bytes = (s: string): number => encoder.encode(s).length;
+
+function fail(why: string): never {
+  throw new Error(`fake Vectorize: ${why}`);
+}
+
+/** The longest prefix of s within n UTF-8 bytes, cut on a character boundary. */
+function truncateUtf8(s: string, n: number): string {
+  let out = '';
+  for (const ch of s) {
+    if (bytes(out + ch) > n) break;
+    out += ch;
+  }
+  return out;
+}
+
+export class FakeVectorize implements Vectorize {
+  readonly calls: FakeVectorizeCall[] = [];
+  private readonly stored = new Map<string, Stored>();
+  private mutation = 0;
+
+  constructor(
+    private readonly dimensions: number,
+    private readonly options: FakeVectorizeOptions = {},
+  ) {}
+
+  async describe(): Promise<VectorizeIndexInfo> {
+    this.calls.push({ method: 'describe' });
+    return {
+      vectorCount: this.stored.size,
+      dimensions: this.dimensions,
+      processedUpToDatetime: this.mutation,
+      processedUpToMutation: this.mutation,
+    };
+  }
+
+  async query(
+    vector: VectorFloatArray | number[],
+    options: VectorizeQueryOptions = {},
+  ): Promise<VectorizeMatches> {
+    const topK = options.topK ?? 5;
+    const returnValues = options.returnValues ?? false;
+    const level: VectorizeMetadataRetrievalLevel =
+      options.returnMetadata === true
+        ? 'all'
+        : options.returnMetadata === false || options.returnMetadata === undefined
+          ? 'none'
+          : options.returnMetadata;
+    this.calls.push({
+      method: 'query',
+      topK,
+      returnValues,
+      returnMetadata: level,
+      ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
+    });
+    if (!Number.isInteger(topK) || topK < 1) fail(`topK must be a positive integer, got ${topK}`);
+    if (topK > MAX_TOP_K) fail(`topK ${topK} is over the limit of ${MAX_TOP_K}`);
+    if ((returnValues || level === 'all') && topK > MAX_TOP_K_WITH_VALUES_OR_ALL_METADATA) {
+      fail(
+        `topK ${topK} is over the limit of ${MAX_TOP_K_WITH_VALUES_OR_ALL_METADATA} with returnValues or returnMetadata 'all'`,
+      );
+    }
+    if (options.filter !== undefined) fail('metadata filters are not simulated');
+    if (vector.length !== this.dimensions) {
+      fail(`query has ${vector.length} dimensions, the index ${this.dimensions}`);
+    }
+    const q = Float64Array.from(vector);
+    const qNorm = Math.hypot(...q);
+    if (!(qNorm > 0) || !Number.isFinite(qNorm)) fail('the query vector has no direction');
+    const scored: { v: Stored; score: number }[] = [];
+    for (const v of this.stored.values()) {
+      if (options.namespace !== undefined && v.namespace !== options.namespace) continue;
+      let dot = 0;
+      let norm = 0;
+      for (let i = 0; i < q.length; i++) {
+        dot += q[i]! * v.values[i]!;
+        norm += v.values[i]! * v.values[i]!;
+      }
+      scored.push({ v, score: dot / (qNorm * Math.sqrt(norm)) });
+    }
+    // Stable sort: equal scores in storage order (a choice; Vectorize does not document it).
+    scored.sort((a, b) => b.score - a.score);
+    const matches = scored.slice(0, topK).map(({ v, score }): VectorizeMatch => {
+      const match: VectorizeMatch = { id: v.id, score };
+      if (v.namespace !== undefined) match.namespace = v.namespace;
+      if (returnValues) match.values = Array.from(v.values);
+      if (level === 'all' && v.metadata !== undefined) match.metadata = structuredClone(v.metadata);
+      if (level === 'indexed' && v.metadata !== undefined)
+        match.metadata = this.indexed(v.metadata);
+      return match;
+    });
+    return { matches, count: matches.length };
+  }
+
+  async queryById(vectorId: string, options?: VectorizeQueryOptions): Promise<VectorizeMatches> {
+    this.calls.push({ method: 'queryById' });
+    const v = this.stored.get(vectorId);
+    if (v === undefined) return { matches: [], count: 0 };
+    return this.query(v.values, options);
+  }
+
+  async insert(vectors: VectorizeVector[]): Promise<VectorizeAsyncMutation> {
+    this.calls.push({ method: 'insert' });
+    this.checkWrite(vectors);
+    for (const v of vectors) if (!this.stored.has(v.id)) this.store(v);
+    return { mutationId: String(++this.mutation) };
+  }
+
+  async upsert(vectors: VectorizeVector[]): Promise<VectorizeAsyncMutation> {
+    this.calls.push({ method: 'upsert' });
+    this.checkWrite(vectors);
+    for (const v of vectors) this.store(v);
+    return { mutationId: String(++this.mutation) };
+  }
+
+  async deleteByIds(ids: string[]): Promise<VectorizeAsyncMutation> {
+    this.calls.push({ method: 'deleteByIds' });
+    for (const id of ids) this.stored.delete(id);
+    return { mutationId: String(++this.mutation) };
+  }
+
+  async getByIds(ids: string[]): Promise<VectorizeVector[]> {
+    this.calls.push({ method: 'getByIds', ids: [...ids] });
+    const max = this.options.maxGetByIds;
+    if (max !== undefined && ids.length > max) fail(`getByIds got ${ids.length} ids, over ${max}`);
+    const wanted = new Set(ids);
+    const found: VectorizeVector[] = [];
+    for (const v of this.stored.values()) {
+      if (!wanted.has(v.id)) continue;
+      const out: VectorizeVector = { id: v.id, values: Array.from(v.values) };
+      if (v.namespace !== undefined) out.namespace = v.namespace;
+      if (v.metadata !== undefined) out.metadata = structuredClone(v.metadata);
+      found.push(out);
+    }
+    return found;
+  }
+
+  private checkWrite(vectors: VectorizeVector[]): void {
+    if (vectors.length > MAX_UPSERT_BATCH) {
+      fail(`${vectors.length} vectors in one write, over ${MAX_UPSERT_BATCH}`);
+    }
+    for (const v of vectors) {
+      if (bytes(v.id) > MAX_ID_BYTES) fail(`id ${v.id} is over ${MAX_ID_BYTES} bytes`);
+      if (v.values.length !== this.dimensions) {
+        fail(`vector ${v.id} has ${v.values.length} dimensions, the index ${this.dimensions}`);
+      }
+      if (v.namespace !== undefined && bytes(v.namespace) > MAX_NAMESPACE_BYTES) {
+        fail(`namespace of ${v.id} is over ${MAX_NAMESPACE_BYTES} bytes`);
+      }
+      if (v.metadata !== undefined && bytes(JSON.stringify(v.metadata)) > MAX_METADATA_BYTES) {
+        fail(`metadata of ${v.id} is over ${MAX_METADATA_BYTES} bytes`);
+      }
+    }
+  }
+
+  private store(v: VectorizeVector): void {
+    // A replaced id moves to the end, as a fresh write would: storage order is write order.
+    this.stored.delete(v.id);
+    this.stored.set(v.id, {
+      id: v.id,
+      // Vectorize stores float32 (insert-vectors, "Supported vector formats").
+      values: Float32Array.from(v.values),
+      namespace: v.namespace,
+      metadata: v.metadata === undefined ? undefined : structuredClone(v.metadata),
+    });
+  }
+
+  private indexed(
+    metadata: Record<string, VectorizeVectorMetadata>,
+  ): Record<string, VectorizeVectorMetadata> {
+    const out: Record<string, VectorizeVectorMetadata> = {};
+    for (const key of this.options.indexedProperties ?? []) {
+      const value = metadata[key];
+      if (value === undefined) continue;
+      out[key] = typeof value === 'string' ? truncateUtf8(value, INDEXED_STRING_BYTES) : value;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The embedded VectorIndex: a decoded flat index file (core/flat-index.ts) held in the isolate
+ * and scanned exactly. It is the local default (Vectorize has no local simulation) and the test
+ * double of record. A query costs n·d multiply-adds and a top-k heap: about 5 ms of CPU for
+ * 20,000 x 256 and 30-40 ms for 40,000 x 1,024 (bench/flat-index.ts), the same for float32 and
+ * int8 (JavaScript has no narrow SIMD: int8 saves memory, not time).
+ */
+
+import { JointspaceFormatError } from '../../core/errors.ts';
+import { decodeFlatIndex, type FlatIndexData, flatIndexRow } from '../../core/flat-index.ts';
+import { topK } from '../../core/topk.ts';
+import { scoreFloat32Rows, scoreInt8Rows } from './flat-scores.ts';
+import { checkQuery } from './query-checks.ts';
+import type { IndexDescription, StoredVector, VectorIndex, VectorMatch } from './vector-index.ts';
+
+export class FlatIndex<M> implements VectorIndex<M> {
+  /** id -> row, built once: getByIds is a lookup, not a scan. About 46 bytes a vector. */
+  private readonly rowById = new Map<string, number>();
+  /**
+   * Raw scores of the last query, reused: a query scores and selects synchronously (no await
+   * in between), so concurrent requests of the isolate never share it mid-query. 8 bytes a
+   * vector, in float64 so that near-ties are not merged by rounding.
+   */
+  private readonly scores: Float64Array;
+
+  constructor(private readonly data: FlatIndexData<M>) {
+    data.ids.forEach((id, row) => {
+      this.rowById.set(id, row);
+    });
+    this.scores = new Float64Array(data.count);
+  }
+
+  /** The model version the vectors were exported from (the file's header). */
+  get version(): string {
+    return this.data.version;
+  }
+
+  get encoding(): FlatIndexData<M>['encoding'] {
+    return this.data.encoding;
+  }
+
+  async describe(): Promise<IndexDescription> {
+    return { dimension: this.data.dimension, count: this.data.count };
+  }
+
+  async query(vector: Float32Array, k: number): Promise<VectorMatch<M>[]> {
+    const norm = checkQuery(vector, k, this.data.dimension);
+    const { data, scores } = this;
+    if (data.encoding === 'float32') scoreFloat32Rows(data.vectors, vector, scores);
+    else scoreInt8Rows(data.vectors, data.scales, vector, scores);
+    // Selecting on the raw dot products and dividing only the k winners by the query's norm
+    // keeps the order exactly that of the dot products (ties included).
+    return topK(scores, k).map(({ index, score }) => ({
+      id: data.ids[index]!,
+      // Cosine, since the stored vectors are unit length. Rounding (and int8 quantisation, by
+      // up to about 1e-3) can carry it just past ±1, which the interface rules out.
+      score: Math.max(-1, Math.min(1, score / norm)),
+      metadata: data.metadata[index]!,
+    }));
+  }
+
+  async getByIds(ids: readonly string[]): Promise<StoredVector<M>[]> {
+    const found: StoredVector<M>[] = [];
+    for (const id of ids) {
+      const row = this.rowById.get(id);
+      if (row === undefined) continue;
+      // A copy (or the dequantised row): callers cannot write into the index.
+      found.push({ id, values: flatIndexRow(this.data, row), metadata: this.data.metadata[row]! });
+    }
+    return found;
+  }
+}
+
+/** The flat index file is not in the bucket: a deployment that was not seeded, or a wrong key. */
+export class FlatIndexNotFoundError extends Error {
+  override readonly name: string = 'FlatIndexNotFoundError';
+}
+
+/** What the caller expects of the file (its manifest's version and dimension). */
+export interface FlatIndexExpectation {
+  version?: string;
+  dimension?: number;
+}
+
+/**
+ * Reads and decodes a flat index file from R2. The object is read whole (R2 gives one
+ * ArrayBuffer) and the vectors stay views over it. Errors name the key: FlatIndexNotFoundError
+ * when absent, JointspaceFormatError when the bytes are not a valid file or not the expected
+ * version or dimension.
+ */
+export async function loadFlatIndex<M>(
+  bucket: R2Bucket,
+  key: string,
+  expected: FlatIndexExpectation = {},
+): Promise<FlatIndex<M>> {
+  const object = await bucket.get(key);
+  if (object === null) {
+    throw new FlatIndexNotFoundError(`flat index ${JSON.stringify(key)} is not in the R2 bucket`);
+  }
+  let data: FlatIndexData<M>;
+  try {
+    data = decodeFlatIndex<M>(await object.arrayBuffer());
+  } catch (e) {
+    if (e instanceof JointspaceFormatError) {
+      throw new JointspaceFormatError(`${JSON.stringify(key)}: ${e.message}`);
+    }
+    throw e;
+  }
+  if (expected.version !== undefined && data.version !== expected.version) {
+    throw new JointspaceFormatError(
+      `${JSON.stringify(key)} holds vectors of model version ${data.version}, expected ${expected.version}`,
+    );
+  }
+  if (expected.dimension !== undefined && data.dimension !== expected.dimension) {
+    throw new JointspaceFormatError(
+      `${JSON.stringify(key)} holds vectors of dimension ${data.dimension}, expected ${expected.dimension}`,
+    );
+  }
+  return new FlatIndex(data);
+}

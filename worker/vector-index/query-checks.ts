@@ -1,0 +1,35 @@
+/**
+ * The argument checks every VectorIndex makes before it searches, so that the flat index and
+ * the Vectorize adapter refuse the same queries with the same errors (the contract tests hold
+ * both to this), and Vectorize is never sent a request it would reject.
+ */
+
+import { JointspaceInputError } from '../../core/errors.ts';
+import { l2Norm } from '../../core/vectors.ts';
+
+/** The interface's ceiling, and Vectorize's largest topK (without values or full metadata). */
+export const MAX_TOP_K = 100;
+
+/**
+ * Throws JointspaceInputError unless topK is an integer in 1..MAX_TOP_K and the vector is
+ * usable for cosine: the index's dimension (when known), finite, not zero. Returns its norm.
+ */
+export function checkQuery(vector: Float32Array, topK: number, dimension?: number): number {
+  if (!Number.isInteger(topK) || topK < 1 || topK > MAX_TOP_K) {
+    throw new JointspaceInputError(
+      `topK must be an integer from 1 to ${MAX_TOP_K}, got ${String(topK)}`,
+    );
+  }
+  if (dimension !== undefined && vector.length !== dimension) {
+    throw new JointspaceInputError(
+      `the query has ${vector.length} values, the index holds vectors of dimension ${dimension}`,
+    );
+  }
+  const norm = l2Norm(vector);
+  if (!Number.isFinite(norm)) {
+    throw new JointspaceInputError('the query holds a NaN or infinite value');
+  }
+  // A zero vector has no direction: its cosine with anything is undefined.
+  if (norm === 0) throw new JointspaceInputError('the query is the zero vector');
+  return norm;
+}
