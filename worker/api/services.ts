@@ -1,0 +1,76 @@
+import type { ModelManifest } from '../../core/manifest.ts';
+
+/**
+ * What the GraphQL resolvers need from the rest of the worker. The resolvers validate paging
+ * arguments and shape answers; everything that touches models and vectors is behind this
+ * interface (worker/api/jointspace-services.ts implements it over R2, ONNX Runtime and a
+ * VectorIndex). Expected failures are thrown as QueryError (query-error.ts).
+ */
+
+export interface ImageRecord {
+  /** The vector id: the image's file name, or "h:<hash>" for long names. */
+  id: string;
+  /** The file name in the dataset. */
+  file: string;
+  split: string;
+  url?: string;
+}
+
+export interface CaptionRecord {
+  /** The vector id: "<image id>#<k>". */
+  id: string;
+  text: string;
+  imageId: string;
+  split: string;
+}
+
+/** A result with its cosine similarity to the query (higher is better). */
+export interface Scored<T> {
+  item: T;
+  score: number;
+}
+
+/** The query text as the model saw it. */
+export interface EncodedQuery {
+  tokens: string[];
+  /** Distinct words of the text that are not in the vocabulary (they were ignored / <unk>). */
+  unknownWords: string[];
+}
+
+export interface JointspaceServices {
+  /** The manifests of the two model versions served. */
+  models(): Promise<{ retrieval: ModelManifest; regularities: ModelManifest }>;
+  /** Images for a sentence, best first, `topK` at most (retrieval space). */
+  search(
+    text: string,
+    topK: number,
+  ): Promise<{ query: EncodedQuery; results: Scored<ImageRecord>[] }>;
+  /** Captions for a stored image, best first (retrieval space). Unknown id: QueryError UNKNOWN_IMAGE. */
+  annotateImage(imageId: string, topK: number): Promise<Scored<CaptionRecord>[]>;
+  /** Captions for a raw CNN feature vector of the model's input dimension. */
+  annotateFeatures(features: readonly number[], topK: number): Promise<Scored<CaptionRecord>[]>;
+  /**
+   * Images for image - minus words + plus words (regularities space): the top `pool` by cosine,
+   * re-ranked by distance to their centroid, first `k` kept.
+   */
+  analogy(
+    imageId: string,
+    minus: readonly string[],
+    plus: readonly string[],
+    pool: number,
+    k: number,
+  ): Promise<{ minus: EncodedQuery; plus: EncodedQuery; results: Scored<ImageRecord>[] }>;
+  /** One image by id, or null. */
+  image(id: string): Promise<ImageRecord | null>;
+  /** Captions of one image (its own, from the dataset), in order. */
+  captionsOf(imageId: string): Promise<CaptionRecord[]>;
+}
+
+/** Limits the API enforces (Vectorize answers at most 100 matches a query). */
+export const LIMITS = {
+  maxResults: 100,
+  defaultFirst: 10,
+  maxTextCharacters: 1000,
+  analogyPoolDefault: 20,
+  analogyKDefault: 4,
+} as const;

@@ -1,0 +1,40 @@
+/**
+ * Cursors name a position in a ranked list. They are opaque to clients (base64 of
+ * "offset:<position>", as graphql-relay does) so that the encoding can change without breaking
+ * anyone who treats them as tokens; a string that is not one of ours is refused, not guessed at.
+ */
+
+import { QueryError } from '../api/query-error.ts';
+import { LIMITS } from '../api/services.ts';
+
+const PREFIX = 'offset:';
+/** The last position a list can have: lists hold at most LIMITS.maxResults results. */
+const MAX_POSITION = LIMITS.maxResults - 1;
+
+export function encodeCursor(position: number): string {
+  return btoa(`${PREFIX}${position}`);
+}
+
+/** The position a cursor names; OUT_OF_RANGE (argument `after`) for anything we did not issue. */
+export function decodeCursor(cursor: string): number {
+  const bad = (why: string): QueryError =>
+    new QueryError('OUT_OF_RANGE', `after: ${JSON.stringify(cursor)} is not a cursor: ${why}`, {
+      argument: 'after',
+      min: 0,
+      max: MAX_POSITION,
+      got: cursor,
+    });
+  let text: string;
+  try {
+    text = atob(cursor);
+  } catch {
+    throw bad('it is not base64');
+  }
+  const match = /^offset:(0|[1-9][0-9]{0,8})$/.exec(text);
+  if (match === null) throw bad('it was not issued by this API');
+  const position = Number(match[1]);
+  if (position > MAX_POSITION) throw bad(`its position ${position} is past the end of any list`);
+  // One spelling per position: padding or whitespace variants of a cursor are not accepted.
+  if (encodeCursor(position) !== cursor) throw bad('it was not issued by this API');
+  return position;
+}

@@ -1,0 +1,12 @@
+/**
+ * The executable schema: schema/schema.graphql (imported as text through wrangler's Text module
+ * rule, so the SDL stays the one source of truth) with the resolvers typed from it.
+ */
+import type { GraphQLSchema } from 'graphql';
+import { createSchema } from 'graphql-yoga';
+import typeDefs from '../../schema/schema.graphql';
+import type { GraphQLContext } from './context.ts';
+import { resolvers } from './resolvers/index.ts';
+
+// Typed as a plain GraphQLSchema so that yoga can add its server context (env, ctx) on top.
+export const schema: GraphQLSchema = createSchema<GraphQLContext>({ typeDefs, resolvers });
