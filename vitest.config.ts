@@ -15,11 +15,26 @@ export default defineConfig({
         },
       },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            // The versions test/worker/setup/demo-models.ts exports; each test file seeds its
+            // own simulated R2 bucket with them.
+            miniflare: {
+              bindings: {
+                RETRIEVAL_MODEL: 'test-retrieval',
+                REGULARITIES_MODEL: 'test-regularities',
+              },
+            },
+          }),
+        ],
         test: {
           name: 'workerd',
           include: ['test/core/**/*.test.ts', 'test/worker/**/*.test.ts'],
+          // Node side, before the tests: a demo world, a small model per space, exported.
+          globalSetup: ['test/worker/setup/demo-models.ts'],
           testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
     ],

@@ -1,16 +1,34 @@
-// The Worker's entry: a small fetch handler that hands off at once. It answers a health check
-// today; the GraphQL endpoint arrives with the worker issue.
+// The Worker's entry: a small fetch handler that hands off at once. GET /health answers here;
+// /graphql (the API and, for browsers, GraphiQL) goes to the GraphQL handler.
+import { ServerTiming } from './api/server-timing.ts';
+import { getServices } from './api/services-factory.ts';
+import { createGraphQLHandler, GRAPHQL_PATH } from './graphql/handler.ts';
+
 const VERSION = '0.1.0';
 
+/** Each request's stage timings, found again by its ExecutionContext (which yoga passes through). */
+const timings = new WeakMap<ExecutionContext, ServerTiming>();
+const graphql = createGraphQLHandler<Cloudflare.Env>((_request, env, ctx) =>
+  getServices(env, timings.get(ctx)),
+);
+
 export default {
-  async fetch(request: Request): Promise<Response> {
+  async fetch(request, env, ctx): Promise<Response> {
     const url = new URL(request.url);
     if (url.pathname === '/health') {
       return Response.json({ ok: true, service: 'jointspace', version: VERSION });
+    }
+    if (url.pathname === GRAPHQL_PATH) {
+      const timing = new ServerTiming();
+      timings.set(ctx, timing);
+      return timing.attach(await graphql(request, env, ctx));
+    }
+    if (url.pathname === '/' && (request.method === 'GET' || request.method === 'HEAD')) {
+      return Response.redirect(new URL(GRAPHQL_PATH, url).toString(), 302);
     }
     return Response.json(
       { error: 'not_found', message: `No route for ${request.method} ${url.pathname}` },
       { status: 404 },
     );
   },
-} satisfies ExportedHandler;
+} satisfies ExportedHandler<Cloudflare.Env>;

@@ -1,0 +1,204 @@
+import { composeAnalogy, rerankByCentroid } from '../../core/analogy.ts';
+import { captionVectorId } from '../../core/vector-ids.ts';
+import type { CaptionMetadata, ImageMetadata } from '../../core/vector-records.ts';
+import type { ModelSpace } from '../model/model-space.ts';
+import { queryIds } from '../model/query-text.ts';
+import { encodeSentence, projectImages } from '../onnx/encode.ts';
+import type { VectorMatch } from '../vector-index/vector-index.ts';
+import { QueryError } from './query-error.ts';
+import { ServerTiming } from './server-timing.ts';
+import type {
+  CaptionRecord,
+  EncodedQuery,
+  ImageRecord,
+  JointspaceServices,
+  Scored,
+} from './services.ts';
+
+/**
+ * The services over two loaded model versions: `retrieval` (search and annotation) and
+ * `regularities` (analogy, DESIGN.md's bag-of-words space). Stateless apart from the spaces,
+ * which the factory caches per isolate.
+ */
+
+/** Captions an image can have; caption ids are "<image id>#<k>" for k from 0. */
+const MAX_CAPTIONS_PER_IMAGE = 20;
+
+function imageRecord(id: string, m: ImageMetadata): ImageRecord {
+  return { id, file: m.file, split: m.split, ...(m.url !== undefined ? { url: m.url } : {}) };
+}
+
+function captionRecord(id: string, m: CaptionMetadata): CaptionRecord {
+  return { id, text: m.text, imageId: m.imageId, split: m.split };
+}
+
+function scoredImages(matches: VectorMatch<ImageMetadata>[]): Scored<ImageRecord>[] {
+  return matches.map((m) => ({ item: imageRecord(m.id, m.metadata), score: m.score }));
+}
+
+function scoredCaptions(matches: VectorMatch<CaptionMetadata>[]): Scored<CaptionRecord>[] {
+  return matches.map((m) => ({ item: captionRecord(m.id, m.metadata), score: m.score }));
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
+  return s;
+}
+
+export class ModelServices implements JointspaceServices {
+  constructor(
+    private readonly retrieval: ModelSpace,
+    private readonly regularities: ModelSpace,
+    /** Where this request's stage times go (encode: the ONNX encoders; index: the vector index). */
+    private readonly timing: ServerTiming = new ServerTiming(),
+  ) {}
+
+  async models() {
+    return { retrieval: this.retrieval.manifest, regularities: this.regularities.manifest };
+  }
+
+  private async imageVector(space: ModelSpace, imageId: string): Promise<Float32Array> {
+    const [stored] = await space.images.getByIds([imageId]);
+    if (!stored)
+      throw new QueryError('UNKNOWN_IMAGE', `no image has the id ${JSON.stringify(imageId)}`, {
+        imageId,
+      });
+    return stored.values;
+  }
+
+  private captionIndex() {
+    const captions = this.retrieval.captions;
+    if (!captions)
+      throw new QueryError(
+        'MODEL_UNAVAILABLE',
+        'the retrieval space was loaded without its captions',
+        {},
+      );
+    return captions;
+  }
+
+  async search(text: string, topK: number) {
+    const space = this.retrieval;
+    const { ids, tokens, unknownWords } = queryIds(text, space.vocabulary, space.manifest);
+    const vector = await this.timing.time('encode', () =>
+      encodeSentence(space.sentenceEncoder, ids),
+    );
+    const results = scoredImages(
+      await this.timing.time('index', () => space.images.query(vector, topK)),
+    );
+    return { query: { tokens, unknownWords }, results };
+  }
+
+  async annotateImage(imageId: string, topK: number) {
+    const vector = await this.imageVector(this.retrieval, imageId);
+    return scoredCaptions(await this.captionIndex().query(vector, topK));
+  }
+
+  async annotateFeatures(features: readonly number[], topK: number) {
+    const space = this.retrieval;
+    const expected = space.manifest.model.featureDim;
+    if (features.length !== expected) {
+      throw new QueryError(
+        'BAD_FEATURES',
+        `the feature vector has ${features.length} values; the model takes ${expected}`,
+        {
+          expected,
+          got: features.length,
+        },
+      );
+    }
+    const bad = features.findIndex((x) => !Number.isFinite(x));
+    if (bad !== -1) {
+      throw new QueryError(
+        'BAD_FEATURES',
+        `feature ${bad} is ${String(features[bad])}; every value must be a finite number`,
+        { index: bad },
+      );
+    }
+    if (features.every((x) => x === 0)) {
+      throw new QueryError(
+        'BAD_FEATURES',
+        'the feature vector is all zeros: it has no direction to search by',
+        { index: 0 },
+      );
+    }
+    const session = space.imageProjection;
+    if (!session)
+      throw new QueryError(
+        'MODEL_UNAVAILABLE',
+        'the retrieval space was loaded without its image projection',
+        {},
+      );
+    const vector = await projectImages(session, Float32Array.from(features), expected);
+    return scoredCaptions(await this.captionIndex().query(vector, topK));
+  }
+
+  /** Unit vectors of analogy terms: each term (a word or a phrase) through the bag-of-words encoder. */
+  private async termVectors(
+    terms: readonly string[],
+    role: 'minus' | 'plus',
+  ): Promise<{ vectors: Float32Array[]; query: EncodedQuery }> {
+    const space = this.regularities;
+    const vectors: Float32Array[] = [];
+    const tokens: string[] = [];
+    const unknownWords: string[] = [];
+    for (const [i, term] of terms.entries()) {
+      const q = queryIds(term, space.vocabulary, space.manifest, `${role}[${i}]`);
+      vectors.push(await encodeSentence(space.sentenceEncoder, q.ids));
+      tokens.push(...q.tokens);
+      unknownWords.push(...q.unknownWords.filter((w) => !unknownWords.includes(w)));
+    }
+    return { vectors, query: { tokens, unknownWords } };
+  }
+
+  async analogy(
+    imageId: string,
+    minus: readonly string[],
+    plus: readonly string[],
+    pool: number,
+    k: number,
+  ) {
+    const space = this.regularities;
+    const image = await this.imageVector(space, imageId);
+    const m = await this.termVectors(minus, 'minus');
+    const p = await this.termVectors(plus, 'plus');
+    let q: Float32Array;
+    try {
+      q = composeAnalogy(image, m.vectors, p.vectors);
+    } catch (e) {
+      throw new QueryError('NO_KNOWN_WORDS', `the analogy cancels out: ${(e as Error).message}`, {
+        unknownWords: [],
+      });
+    }
+    // One more than the pool: the source image itself is likely near the top, and is no answer.
+    const matches = (await space.images.query(q, Math.min(pool + 1, 100)))
+      .filter((x) => x.id !== imageId)
+      .slice(0, pool);
+    const stored = await space.images.getByIds(matches.map((x) => x.id));
+    const byId = new Map(stored.map((s) => [s.id, s]));
+    const candidates = matches.flatMap((match) => {
+      const s = byId.get(match.id);
+      return s ? [{ match, vector: s.values }] : [];
+    });
+    const kept = rerankByCentroid(candidates, Math.min(k, candidates.length || 1));
+    const results = kept.map(({ match, vector }) => ({
+      item: imageRecord(match.id, match.metadata),
+      score: dot(q, vector),
+    }));
+    return { minus: m.query, plus: p.query, results };
+  }
+
+  async image(id: string) {
+    const [stored] = await this.retrieval.images.getByIds([id]);
+    return stored ? imageRecord(stored.id, stored.metadata) : null;
+  }
+
+  async captionsOf(imageId: string) {
+    const captions = this.captionIndex();
+    const ids = Array.from({ length: MAX_CAPTIONS_PER_IMAGE }, (_, k) =>
+      captionVectorId(imageId, k),
+    );
+    return (await captions.getByIds(ids)).map((s) => captionRecord(s.id, s.metadata));
+  }
+}

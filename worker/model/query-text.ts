@@ -1,0 +1,60 @@
+import type { ModelManifest } from '../../core/manifest.ts';
+import { tokenize } from '../../core/tokenizer.ts';
+import { UNK_ID, type Vocabulary } from '../../core/vocabulary.ts';
+import { QueryError } from '../api/query-error.ts';
+import { LIMITS } from '../api/services.ts';
+
+/**
+ * A query text as token ids, with the checks a client deserves to hear about: empty text, text
+ * longer than the model reads, and text whose words the model has never seen (which would give
+ * the vector of <unk> alone, or a zero vector: an answer that means nothing).
+ */
+
+export interface QueryIds {
+  ids: Int32Array;
+  tokens: string[];
+  unknownWords: string[];
+}
+
+export function queryIds(
+  text: string,
+  vocabulary: Vocabulary,
+  manifest: ModelManifest,
+  what = 'text',
+): QueryIds {
+  if (text.length > LIMITS.maxTextCharacters) {
+    throw new QueryError(
+      'TEXT_TOO_LONG',
+      `the ${what} has ${text.length} characters; at most ${LIMITS.maxTextCharacters} are read`,
+      {
+        characters: text.length,
+        maxCharacters: LIMITS.maxTextCharacters,
+        maxTokens: manifest.model.maxTokens,
+      },
+    );
+  }
+  const tokens = tokenize(text);
+  if (tokens.length === 0) {
+    throw new QueryError('EMPTY_TEXT', `the ${what} has no words`, {});
+  }
+  if (tokens.length > manifest.model.maxTokens) {
+    throw new QueryError(
+      'TEXT_TOO_LONG',
+      `the ${what} has ${tokens.length} words; the model reads at most ${manifest.model.maxTokens}`,
+      {
+        tokens: tokens.length,
+        maxTokens: manifest.model.maxTokens,
+        maxCharacters: LIMITS.maxTextCharacters,
+      },
+    );
+  }
+  const { ids, unknown } = vocabulary.encodeTokens(tokens);
+  if (ids.every((id) => id === UNK_ID)) {
+    throw new QueryError(
+      'NO_KNOWN_WORDS',
+      `no word of the ${what} is in the model's vocabulary: ${unknown.map((w) => JSON.stringify(w)).join(', ')}`,
+      { unknownWords: unknown },
+    );
+  }
+  return { ids, tokens, unknownWords: unknown };
+}
