@@ -4,6 +4,7 @@ import { UsageError } from './commands/args.ts';
 import { demoWorldCommand } from './commands/demo-world.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
 import { exportCommand } from './commands/export.ts';
+import { startCommand } from './commands/start.ts';
 import { trainCommand } from './commands/train.ts';
 
 const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promise<void> }> = {
@@ -16,6 +17,10 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promi
   export: {
     summary: 'write a model version: ONNX encoders, vectors (NDJSON), manifest',
     run: exportCommand,
+  },
+  start: {
+    summary: 'the local default: demo models trained, exported, served by the worker',
+    run: startCommand,
   },
 };
 
