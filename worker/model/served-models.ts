@@ -16,7 +16,7 @@ import { type IndexOpener, loadModelSpace, type ModelSpace } from './model-space
  * per request). A load that fails is forgotten, so the next request tries again.
  */
 
-/** The bindings this module reads (declared, with their meaning, in worker/cloudflare-env.d.ts). */
+/** The bindings this module reads (generated from wrangler.toml in worker/worker-configuration.d.ts, plus the per-deploy ones in worker/cloudflare-env.d.ts). */
 export type ModelEnv = Pick<
   Cloudflare.Env,
   | 'MODELS'
