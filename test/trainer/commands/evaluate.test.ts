@@ -6,13 +6,11 @@ import { Vocabulary } from '../../../core/vocabulary.ts';
 import { loadDataset } from '../../../trainer/data/load.ts';
 import { DEFAULT_WORLD_OPTIONS, generateDemoWorld } from '../../../trainer/demo/world.ts';
 import { writeDemoWorld } from '../../../trainer/demo/write-world.ts';
-import { DEFAULT_TRAIN_CONFIG } from '../../../trainer/model/config.ts';
 import { JointModel } from '../../../trainer/model/model.ts';
-import { selectBackend } from '../../../trainer/tf/backend.ts';
 import { loadCheckpoint } from '../../../trainer/train/checkpoint.ts';
 import { evaluateSplit } from '../../../trainer/train/evaluate.ts';
 import { RUN_FILES } from '../../../trainer/train/run-files.ts';
-import { train } from '../../../trainer/train/train.ts';
+import { trainTinyBow } from '../tiny-run.ts';
 import { cli } from './run-cli.ts';
 
 const worldOptions = (images: number, dim: number) => ({
@@ -33,25 +31,7 @@ beforeAll(async () => {
   runDir = join(tmp, 'run');
   await writeDemoWorld(generateDemoWorld(worldOptions(200, 64)), world);
   await writeDemoWorld(generateDemoWorld(worldOptions(60, 32)), join(tmp, 'world-32'));
-  await selectBackend('cpu');
-  await train({
-    dataset: await loadDataset(world),
-    encoder: 'bow',
-    wordDim: 8,
-    jointDim: 16,
-    train: {
-      ...DEFAULT_TRAIN_CONFIG,
-      batchSize: 32,
-      learningRate: 0.01,
-      validateEvery: 4,
-      maxUpdates: 8,
-    },
-    runDir,
-    resume: false,
-    backend: 'cpu',
-    log: () => undefined,
-    progress: false,
-  });
+  await trainTinyBow(await loadDataset(world), runDir);
 });
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });

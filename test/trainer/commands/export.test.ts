@@ -7,9 +7,7 @@ import { parseVectorRecord } from '../../../core/vector-records.ts';
 import { loadDataset } from '../../../trainer/data/load.ts';
 import { DEFAULT_WORLD_OPTIONS, generateDemoWorld } from '../../../trainer/demo/world.ts';
 import { writeDemoWorld } from '../../../trainer/demo/write-world.ts';
-import { DEFAULT_TRAIN_CONFIG } from '../../../trainer/model/config.ts';
-import { selectBackend } from '../../../trainer/tf/backend.ts';
-import { train } from '../../../trainer/train/train.ts';
+import { trainTinyBow } from '../tiny-run.ts';
 import { cli } from './run-cli.ts';
 
 /** `jointspace export` as a user runs it: flags, messages, and the folder it leaves. */
@@ -25,25 +23,7 @@ beforeAll(async () => {
     generateDemoWorld({ ...DEFAULT_WORLD_OPTIONS, images: 200, val: 20, test: 20, seed: 4 }),
     world,
   );
-  await selectBackend('cpu');
-  await train({
-    dataset: await loadDataset(world),
-    encoder: 'bow',
-    wordDim: 8,
-    jointDim: 16,
-    train: {
-      ...DEFAULT_TRAIN_CONFIG,
-      batchSize: 32,
-      learningRate: 0.01,
-      validateEvery: 4,
-      maxUpdates: 8,
-    },
-    runDir,
-    resume: false,
-    backend: 'cpu',
-    log: () => undefined,
-    progress: false,
-  });
+  await trainTinyBow(await loadDataset(world), runDir);
 });
 afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
