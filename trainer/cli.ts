@@ -2,6 +2,7 @@
 // The trainer's command line: `jointspace <command> [options]` (via `npm run jointspace --`).
 import { UsageError } from './commands/args.ts';
 import { demoWorldCommand } from './commands/demo-world.ts';
+import { deployCommand } from './commands/deploy.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
 import { exportCommand } from './commands/export.ts';
 import { startCommand } from './commands/start.ts';
@@ -21,6 +22,10 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promi
   start: {
     summary: 'the local default: demo models trained, exported, served by the worker',
     run: startCommand,
+  },
+  deploy: {
+    summary: 'put a model version live on Cloudflare (R2, Vectorize, the worker); --rollback',
+    run: deployCommand,
   },
 };
 
