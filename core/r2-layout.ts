@@ -18,6 +18,14 @@ export function flatIndexKey(version: string, kind: VectorKind): string {
   return `${MODELS_PREFIX}/${version}/flat/${kind}.bin`;
 }
 
+/**
+ * A GraphiQL page with its scripts inline, put there by `npm start`, so that the local default
+ * needs no CDN. Its options are a placeholder the worker fills in (GRAPHIQL_OPTIONS_PLACEHOLDER).
+ */
+export const GRAPHIQL_PAGE_KEY = 'static/graphiql.html';
+export const GRAPHIQL_OPTIONS_PLACEHOLDER = '__JOINTSPACE_GRAPHIQL_OPTIONS__';
+export const GRAPHIQL_TITLE_PLACEHOLDER = '__JOINTSPACE_GRAPHIQL_TITLE__';
+
 /** The two spaces' versions a worker serves. */
 export interface ServedVersions {
   retrieval: string;

@@ -3,6 +3,7 @@
 import { ServerTiming } from './api/server-timing.ts';
 import { getServices } from './api/services-factory.ts';
 import { createGraphQLHandler, GRAPHQL_PATH } from './graphql/handler.ts';
+import { offlineGraphiQL, wantsPage } from './graphql/offline-graphiql.ts';
 
 const VERSION = '0.1.0';
 
@@ -19,6 +20,10 @@ export default {
       return Response.json({ ok: true, service: 'jointspace', version: VERSION });
     }
     if (url.pathname === GRAPHQL_PATH) {
+      if (wantsPage(request)) {
+        const page = await offlineGraphiQL(env.MODELS);
+        if (page) return page;
+      }
       const timing = new ServerTiming();
       timings.set(ctx, timing);
       return timing.attach(await graphql(request, env, ctx));

@@ -1,5 +1,8 @@
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FLAT_INDEX_ENCODINGS } from '../../core/flat-index.ts';
+import { GRAPHIQL_PAGE_KEY } from '../../core/r2-layout.ts';
+import { writeOfflineGraphiQL } from '../local/graphiql-page.ts';
 import { DEFAULT_LOCAL_PATHS, prepareLocalModels } from '../local/local-models.ts';
 import { r2ObjectsOf } from '../local/r2-objects.ts';
 import { seedLocalR2 } from '../local/seed-r2.ts';
@@ -80,6 +83,10 @@ export async function startCommand(argv: string[]): Promise<void> {
       kinds: ['images'],
     })),
   ];
+  // GraphiQL with its scripts inline: the browser needs no CDN either.
+  const graphiql = join(DEFAULT_LOCAL_PATHS.artifacts, 'graphiql.html');
+  await writeOfflineGraphiQL(graphiql);
+  objects.push({ key: GRAPHIQL_PAGE_KEY, path: graphiql });
   await seedLocalR2(BUCKET, objects, { log });
   if (values['no-serve']) {
     console.log(
