@@ -4,7 +4,10 @@
  */
 
 import { QueryError } from '../api/query-error.ts';
-import { LIMITS } from '../api/services.ts';
+
+// The text-length check lives with the query-text checks the services run; the API runs it too,
+// before any model is loaded, naming the argument.
+export { requireTextLength } from '../model/query-text.ts';
 
 /** An integer argument must lie in [min, max]; OUT_OF_RANGE with both bounds otherwise. */
 export function requireInRange(argument: string, got: number, min: number, max: number): void {
@@ -18,23 +21,6 @@ export function requireInRange(argument: string, got: number, min: number, max: 
         max,
         got,
       },
-    );
-  }
-}
-
-/**
- * A text argument must be at most LIMITS.maxTextCharacters long. Checked here, before the text
- * reaches the tokenizer; the services check the token count, which needs the model's maxTokens.
- */
-export function requireTextLength(argument: string, text: string): void {
-  // Code units bound code points from above, so only a text that may be too long is counted.
-  if (text.length <= LIMITS.maxTextCharacters) return;
-  const characters = [...text].length;
-  if (characters > LIMITS.maxTextCharacters) {
-    throw new QueryError(
-      'TEXT_TOO_LONG',
-      `${argument} has ${characters} characters; at most ${LIMITS.maxTextCharacters} are read`,
-      { argument, maxCharacters: LIMITS.maxTextCharacters, characters },
     );
   }
 }

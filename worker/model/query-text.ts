@@ -16,23 +16,31 @@ export interface QueryIds {
   unknownWords: string[];
 }
 
+/**
+ * A text argument must be at most LIMITS.maxTextCharacters long.
+ * Counted in code points (what a person calls characters). The GraphQL layer runs it before any
+ * model is loaded; queryIds runs it for every caller.
+ */
+export function requireTextLength(argument: string, text: string): void {
+  // Code units bound code points from above, so only a text that may be too long is counted.
+  if (text.length <= LIMITS.maxTextCharacters) return;
+  const characters = [...text].length;
+  if (characters > LIMITS.maxTextCharacters) {
+    throw new QueryError(
+      'TEXT_TOO_LONG',
+      `${argument} has ${characters} characters; at most ${LIMITS.maxTextCharacters} are read`,
+      { argument, maxCharacters: LIMITS.maxTextCharacters, characters },
+    );
+  }
+}
+
 export function queryIds(
   text: string,
   vocabulary: Vocabulary,
   manifest: ModelManifest,
   what = 'text',
 ): QueryIds {
-  if (text.length > LIMITS.maxTextCharacters) {
-    throw new QueryError(
-      'TEXT_TOO_LONG',
-      `the ${what} has ${text.length} characters; at most ${LIMITS.maxTextCharacters} are read`,
-      {
-        characters: text.length,
-        maxCharacters: LIMITS.maxTextCharacters,
-        maxTokens: manifest.model.maxTokens,
-      },
-    );
-  }
+  requireTextLength(what, text);
   const tokens = tokenize(text);
   if (tokens.length === 0) {
     throw new QueryError('EMPTY_TEXT', `the ${what} has no words`, {});
