@@ -6,7 +6,7 @@ import type { SplitName } from '../data/dataset.ts';
 import { DATASET_FORMATS, loadDataset } from '../data/load.ts';
 import { JointModel } from '../model/model.ts';
 import { loadCheckpoint } from '../train/checkpoint.ts';
-import { evaluateSplit } from '../train/evaluate.ts';
+import { directionRow, evaluateSplit } from '../train/evaluate.ts';
 import { oneOf } from './args.ts';
 import {
   BACKEND_FLAGS,
@@ -75,13 +75,6 @@ export const evaluateCommand = computeCommand(async (argv: string[]): Promise<vo
   const title = `${modelConfig.encoder} on ${dataset.name} ${splitName} (${split.imageIds.length} images, ${split.captions.length} captions)`;
   console.log(formatMetricsTable(metrics, title));
   if (values.json) {
-    const strip = (d: typeof metrics.annotation) => ({
-      r1: d.r1,
-      r5: d.r5,
-      r10: d.r10,
-      medianRank: d.medianRank,
-      meanRank: d.meanRank,
-    });
     const report = {
       checkpoint: path,
       dataset: {
@@ -93,8 +86,8 @@ export const evaluateCommand = computeCommand(async (argv: string[]): Promise<vo
       },
       model: modelConfig,
       update: checkpoint.header.progress.bestUpdate,
-      annotation: strip(metrics.annotation),
-      search: strip(metrics.search),
+      annotation: directionRow(metrics.annotation),
+      search: directionRow(metrics.search),
       rsum: metrics.rsum,
     };
     await writeFile(values.json, `${JSON.stringify(report, null, 2)}\n`);

@@ -26,7 +26,7 @@ import { Progress } from '../report/progress.ts';
 import { encodeCaptions } from '../train/batches.ts';
 import type { Checkpoint } from '../train/checkpoint.ts';
 import { embedCaptions, embedImages } from '../train/encode.ts';
-import { metricsOf } from '../train/evaluate.ts';
+import { directionRow, metricsOf } from '../train/evaluate.ts';
 import {
   checkVersionName,
   contentHash,
@@ -92,19 +92,12 @@ const PARITY_CAPTIONS = 48;
 const PARITY_IMAGES = 16;
 
 function tableOf(metrics: RankingMetrics, split: SplitData): ManifestEvaluation {
-  const strip = (d: RankingMetrics['annotation']) => ({
-    r1: d.r1,
-    r5: d.r5,
-    r10: d.r10,
-    medianRank: d.medianRank,
-    meanRank: d.meanRank,
-  });
   return {
     split: split.name,
     images: split.imageIds.length,
     captions: split.captions.length,
-    annotation: strip(metrics.annotation),
-    search: strip(metrics.search),
+    annotation: directionRow(metrics.annotation),
+    search: directionRow(metrics.search),
     rsum: metrics.rsum,
   };
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type RankingMetrics, rankingMetrics } from '../../core/metrics.ts';
+import type { ManifestDirection } from '../../core/manifest.ts';
+import { type DirectionMetrics, type RankingMetrics, rankingMetrics } from '../../core/metrics.ts';
 import type { Vocabulary } from '../../core/vocabulary.ts';
 import type { SplitData } from '../data/dataset.ts';
 import type { JointModel } from '../model/model.ts';
@@ -64,4 +65,9 @@ export async function evaluateSplit(
   maxLength: number,
 ): Promise<RankingMetrics> {
   return metricsOf(await embedSplit(model, split, vocab, maxLength), split, model.config.jointDim);
+}
+
+/** One direction's row of the paper's table, without the per-query ranks (for JSON reports). */
+export function directionRow(d: DirectionMetrics): ManifestDirection {
+  return { r1: d.r1, r5: d.r5, r10: d.r10, medianRank: d.medianRank, meanRank: d.meanRank };
 }
