@@ -1,6 +1,7 @@
 import { composeAnalogy, rerankByCentroid } from '../../core/analogy.ts';
 import { captionVectorId } from '../../core/vector-ids.ts';
 import type { CaptionMetadata, ImageMetadata } from '../../core/vector-records.ts';
+import { dot } from '../../core/vectors.ts';
 import type { ModelSpace } from '../model/model-space.ts';
 import { queryIds } from '../model/query-text.ts';
 import { encodeSentence, projectImages } from '../onnx/encode.ts';
@@ -38,12 +39,6 @@ function scoredImages(matches: VectorMatch<ImageMetadata>[]): Scored<ImageRecord
 
 function scoredCaptions(matches: VectorMatch<CaptionMetadata>[]): Scored<CaptionRecord>[] {
   return matches.map((m) => ({ item: captionRecord(m.id, m.metadata), score: m.score }));
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] as number) * (b[i] as number);
-  return s;
 }
 
 export class ModelServices implements JointspaceServices {
