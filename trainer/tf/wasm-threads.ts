@@ -19,8 +19,10 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 
 const require = createRequire(import.meta.url);
-let workersPatched = false;
-/** worker_threads' own Worker, put back when the pool stops (other code uses worker_threads). */
+/**
+ * worker_threads' own Worker while the patch is in place (undefined: not patched); put back when
+ * the pool stops, as other code in the process uses worker_threads too.
+ */
 let originalWorker: typeof import('node:worker_threads').Worker | undefined;
 /** Every pool thread started, so that they can be stopped when the program is done. */
 const started: import('node:worker_threads').Worker[] = [];
@@ -38,7 +40,7 @@ function writeWorkerBootstrap(): string {
 }
 
 function patchWorkers(): void {
-  if (workersPatched) return;
+  if (originalWorker) return;
   const workerThreads = require('node:worker_threads') as typeof import('node:worker_threads');
   const RealWorker = workerThreads.Worker;
   const bootstrap = writeWorkerBootstrap();
@@ -59,7 +61,6 @@ function patchWorkers(): void {
   // emscripten reads require('worker_threads').Worker when the threaded module starts.
   originalWorker = RealWorker;
   (workerThreads as { Worker: typeof RealWorker }).Worker = FileWorker;
-  workersPatched = true;
 }
 
 /**
@@ -73,7 +74,6 @@ export async function stopWasmThreads(): Promise<void> {
     const workerThreads = require('node:worker_threads') as typeof import('node:worker_threads');
     (workerThreads as { Worker: typeof originalWorker }).Worker = originalWorker;
     originalWorker = undefined;
-    workersPatched = false;
   }
 }
 
