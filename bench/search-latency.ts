@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULT_LOCAL_PATHS, prepareLocalModels } from '../trainer/local/local-models.ts';
-import { r2ObjectsOf } from '../trainer/local/r2-objects.ts';
+import { localR2Objects } from '../trainer/local/r2-objects.ts';
 import { seedLocalR2 } from '../trainer/local/seed-r2.ts';
 import { startWranglerDev } from '../trainer/local/serve.ts';
 import { stopWasmThreads } from '../trainer/tf/wasm-threads.ts';
@@ -29,16 +29,10 @@ function quantile(sorted: number[], q: number): number {
 
 const versions = await prepareLocalModels(DEFAULT_LOCAL_PATHS);
 await stopWasmThreads();
-await seedLocalR2('jointspace-models', [
-  ...(await r2ObjectsOf(DEFAULT_LOCAL_PATHS.artifacts, versions.retrieval, {
-    encoding,
-    kinds: ['images', 'captions'],
-  })),
-  ...(await r2ObjectsOf(DEFAULT_LOCAL_PATHS.artifacts, versions.regularities, {
-    encoding,
-    kinds: ['images'],
-  })),
-]);
+await seedLocalR2(
+  'jointspace-models',
+  await localR2Objects(DEFAULT_LOCAL_PATHS.artifacts, versions, encoding),
+);
 const dataset = JSON.parse(
   await readFile(`${DEFAULT_LOCAL_PATHS.data}/dataset_demo.json`, 'utf8'),
 ) as {

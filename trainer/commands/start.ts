@@ -4,7 +4,7 @@ import { FLAT_INDEX_ENCODINGS } from '../../core/flat-index.ts';
 import { GRAPHIQL_PAGE_KEY } from '../../core/r2-layout.ts';
 import { writeOfflineGraphiQL } from '../local/graphiql-page.ts';
 import { DEFAULT_LOCAL_PATHS, prepareLocalModels } from '../local/local-models.ts';
-import { r2ObjectsOf } from '../local/r2-objects.ts';
+import { localR2Objects } from '../local/r2-objects.ts';
 import { seedLocalR2 } from '../local/seed-r2.ts';
 import { startWranglerDev } from '../local/serve.ts';
 import { stopWasmThreads } from '../tf/wasm-threads.ts';
@@ -73,16 +73,7 @@ export async function startCommand(argv: string[]): Promise<void> {
     await stopWasmThreads();
   }
   log(`Seeding the local R2 bucket (${encoding} vectors) ...`);
-  const objects = [
-    ...(await r2ObjectsOf(DEFAULT_LOCAL_PATHS.artifacts, versions.retrieval, {
-      encoding,
-      kinds: ['images', 'captions'],
-    })),
-    ...(await r2ObjectsOf(DEFAULT_LOCAL_PATHS.artifacts, versions.regularities, {
-      encoding,
-      kinds: ['images'],
-    })),
-  ];
+  const objects = await localR2Objects(DEFAULT_LOCAL_PATHS.artifacts, versions, encoding);
   // GraphiQL with its scripts inline: the browser needs no CDN either.
   const graphiql = join(DEFAULT_LOCAL_PATHS.artifacts, 'graphiql.html');
   await writeOfflineGraphiQL(graphiql);

@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Space } from '../../core/manifest.ts';
+import { MODEL_FILES, parseManifest, type Space } from '../../core/manifest.ts';
 import { loadDataset } from '../data/load.ts';
 import { DEFAULT_WORLD_OPTIONS, generateDemoWorld } from '../demo/world.ts';
 import { isUpToDate, writeDemoWorld } from '../demo/write-world.ts';
 import { exportModel } from '../export/export-model.ts';
-import { readModelVersion } from '../export/model-version.ts';
 import { DEFAULT_TRAIN_CONFIG, type EncoderKind } from '../model/config.ts';
 import { describeBackend, selectBackend } from '../tf/backend.ts';
 import { loadCheckpoint } from '../train/checkpoint.ts';
@@ -75,8 +74,12 @@ async function recordedVersions(paths: LocalPaths): Promise<LocalVersions | null
   if (!existsSync(path)) return null;
   try {
     const v = JSON.parse(await readFile(path, 'utf8')) as LocalVersions;
-    for (const version of [v.retrieval, v.regularities])
-      await readModelVersion(join(paths.artifacts, version));
+    // Only that the folders are there and say they are these versions: their files' checksums
+    // are verified by r2ObjectsOf, which every caller runs next, before anything is seeded.
+    for (const version of [v.retrieval, v.regularities]) {
+      const file = join(paths.artifacts, version, MODEL_FILES.manifest);
+      if (parseManifest(JSON.parse(await readFile(file, 'utf8'))).version !== version) return null;
+    }
     return v;
   } catch {
     return null; // damaged or gone: make them again

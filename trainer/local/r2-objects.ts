@@ -42,3 +42,18 @@ export async function r2ObjectsOf(
   }
   return objects;
 }
+
+/** The objects of the two versions the local default serves (the analogy space needs only images). */
+export async function localR2Objects(
+  artifacts: string,
+  versions: { retrieval: string; regularities: string },
+  encoding: FlatIndexEncoding,
+): Promise<SeedObject[]> {
+  return [
+    ...(await r2ObjectsOf(artifacts, versions.retrieval, {
+      encoding,
+      kinds: ['images', 'captions'],
+    })),
+    ...(await r2ObjectsOf(artifacts, versions.regularities, { encoding, kinds: ['images'] })),
+  ];
+}
