@@ -13,6 +13,7 @@
  */
 import { cpus } from 'node:os';
 import { decodeFlatIndex, encodeFlatIndex, type FlatIndexEncoding } from '../core/flat-index.ts';
+import { randomUnitVector, seededRandom } from '../test/worker/vector-index/random-vectors.ts';
 import { FlatIndex } from '../worker/vector-index/flat-index.ts';
 
 const SIZES: [number, number][] =
@@ -24,27 +25,6 @@ const SIZES: [number, number][] =
       ];
 const QUERIES = 30;
 const WARMUP = 5;
-
-/** mulberry32, so that every run measures the same data. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function unitVector(d: number, random: () => number): Float32Array {
-  const v = Float32Array.from({ length: d }, () => random() + random() + random() - 1.5);
-  let norm = 0;
-  for (const x of v) norm += x * x;
-  norm = Math.sqrt(norm);
-  for (let i = 0; i < d; i++) v[i] = v[i]! / norm;
-  return v;
-}
 
 /** Heap in use after full collections (with --expose-gc; without it the column is noise). */
 function heapBytes(): number {
@@ -59,18 +39,18 @@ function median(xs: number[]): number {
 }
 
 async function bench(n: number, d: number): Promise<void> {
-  const random = seeded(n + d);
+  const random = seededRandom(n + d);
   // Caption-like records: ids and metadata the size the export writes.
   const records = Array.from({ length: n }, (_, i) => ({
     id: `${1000268201 + Math.floor(i / 5)}_693b08cb0e.jpg#${i % 5}`,
-    values: unitVector(d, random),
+    values: randomUnitVector(d, random),
     metadata: {
       text: `a child in a pink dress is climbing up a set of stairs in an entry way ${i}`,
       imageId: `${1000268201 + Math.floor(i / 5)}_693b08cb0e.jpg`,
       split: 'train',
     },
   }));
-  const queries = Array.from({ length: QUERIES + WARMUP }, () => unitVector(d, random));
+  const queries = Array.from({ length: QUERIES + WARMUP }, () => randomUnitVector(d, random));
   // Indexes stay referenced until the size is done, so that one's collection cannot shrink
   // the heap while the next is measured.
   const keep: FlatIndex<unknown>[] = [];

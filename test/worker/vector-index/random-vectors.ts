@@ -3,17 +3,9 @@
  * both runtimes, so a ranking that passes once passes always.
  */
 
-/** mulberry32: a tiny seeded generator of uniform numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../seeded-random.ts';
+
+export { seededRandom };
 
 /** A unit vector with roughly Gaussian components (sum of uniforms), in float32. */
 export function randomUnitVector(d: number, random: () => number): Float32Array {
