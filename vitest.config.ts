@@ -2,14 +2,21 @@ import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
 
 // One runner, two runtimes. core/ must behave identically in Node and in workerd, so its tests
-// run in both; trainer/ tests are Node-only; worker/ tests run only inside workerd.
+// run in both; trainer/ and cli/ tests are Node-only; worker/ tests run only inside workerd.
+// End-to-end tests (test/e2e/) run in Node, except test/e2e/worker/, which runs inside workerd.
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'node',
-          include: ['test/*.test.ts', 'test/core/**/*.test.ts', 'test/trainer/**/*.test.ts'],
+          include: [
+            'test/*.test.ts',
+            'test/core/**/*.test.ts',
+            'test/trainer/**/*.test.ts',
+            'test/cli/**/*.test.ts',
+            'test/e2e/*.test.ts',
+          ],
           environment: 'node',
           testTimeout: 60_000,
         },
@@ -18,7 +25,7 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: './wrangler.toml' },
-            // The versions test/worker/setup/demo-models.ts exports; each test file seeds its
+            // The versions test/support/demo-models.ts exports; each test file seeds its
             // own simulated R2 bucket with them.
             miniflare: {
               bindings: {
@@ -30,9 +37,13 @@ export default defineConfig({
         ],
         test: {
           name: 'workerd',
-          include: ['test/core/**/*.test.ts', 'test/worker/**/*.test.ts'],
+          include: [
+            'test/core/**/*.test.ts',
+            'test/worker/**/*.test.ts',
+            'test/e2e/worker/**/*.test.ts',
+          ],
           // Node side, before the tests: a demo world, a small model per space, exported.
-          globalSetup: ['test/worker/setup/demo-models.ts'],
+          globalSetup: ['test/support/demo-models.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -13,7 +13,7 @@
  */
 import { cpus } from 'node:os';
 import { decodeFlatIndex, encodeFlatIndex, type FlatIndexEncoding } from '../core/flat-index.ts';
-import { randomUnitVector, seededRandom } from '../test/worker/vector-index/random-vectors.ts';
+import { randomUnitVector, seededRandom } from '../test/support/random-vectors.ts';
 import { FlatIndex } from '../worker/vector-index/flat-index.ts';
 
 const SIZES: [number, number][] =

@@ -10,10 +10,10 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { DEFAULT_LOCAL_PATHS, prepareLocalModels } from '../trainer/local/local-models.ts';
-import { localR2Objects } from '../trainer/local/r2-objects.ts';
-import { seedLocalR2 } from '../trainer/local/seed-r2.ts';
-import { startWranglerDev } from '../trainer/local/serve.ts';
+import { DEFAULT_LOCAL_PATHS, prepareLocalModels } from '../cli/local/local-models.ts';
+import { localR2Objects } from '../cli/local/r2-objects.ts';
+import { seedLocalR2 } from '../cli/local/seed-r2.ts';
+import { startWranglerDev } from '../cli/local/serve.ts';
 import { stopWasmThreads } from '../trainer/tf/wasm-threads.ts';
 
 const { values } = parseArgs({

@@ -29,7 +29,7 @@ function specifiers(file: string): string[] {
 
 describe('layout', () => {
   it('finds the specifiers it checks (the checker itself works)', () => {
-    const file = join(ROOT, 'trainer/cli.ts');
+    const file = join(ROOT, 'cli/main.ts');
     expect(specifiers(file)).toContain('./commands/demo-world.ts');
   });
 

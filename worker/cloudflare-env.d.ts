@@ -2,7 +2,7 @@
 // `npm run types`): the keys a deploy sets and wrangler.toml therefore cannot declare. The model
 // versions are vars chosen per deploy (or --var / the vitest pool's bindings locally), and each
 // model version has its own Vectorize index (ids are unique across an index), so the Vectorize
-// bindings are added per deploy by trainer/deploy/wrangler-deploy.ts. Interface merging joins
+// bindings are added per deploy by cli/deploy/wrangler-deploy.ts. Interface merging joins
 // these to the generated Cloudflare.Env.
 declare namespace Cloudflare {
   interface Env {

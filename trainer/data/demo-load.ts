@@ -1,8 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { WORLD_FILES, WORLD_GENERATOR } from '../demo/files.ts';
 import type { Dataset, SplitName } from './dataset.ts';
+import { WORLD_FILES, WORLD_GENERATOR } from './demo-world-files.ts';
 import { DatasetError } from './karpathy.ts';
 import { loadKarpathy } from './karpathy-load.ts';
 

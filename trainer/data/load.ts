@@ -1,10 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { WORLD_FILES } from '../demo/files.ts';
 import { checkSplitNames } from './checks.ts';
 import { type Dataset, type DatasetFormat, SPLIT_NAMES, type SplitName } from './dataset.ts';
 import { loadDemoWorldDataset } from './demo-load.ts';
+import { WORLD_FILES } from './demo-world-files.ts';
 import { DatasetError } from './karpathy.ts';
 import { loadKarpathy } from './karpathy-load.ts';
 import { loadPrecomp } from './precomp.ts';

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { WORLD_FILES, WORLD_GENERATOR } from '../data/demo-world-files.ts';
 import { DatasetError, type KarpathyDataset, readKarpathy } from '../data/karpathy.ts';
 import { readNpy } from '../data/npy.ts';
 import { type AnalogyCase, matchesExpectation } from './analogies.ts';
 import type { ImageAttributes } from './attributes.ts';
-import { WORLD_FILES, WORLD_GENERATOR } from './files.ts';
 import type { AttributesFile, WorldMeta } from './write-world.ts';
 
 export interface LoadedDemoWorld {

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { WORLD_FILES, WORLD_GENERATOR } from '../data/demo-world-files.ts';
 import { encodeNpy } from '../data/npy.ts';
 import { type AnalogyCase, makeAnalogyCases } from './analogies.ts';
 import { COLOUR_NAMES, COUNT_VALUES, OBJECT_NAMES, SETTING_NAMES } from './attributes.ts';
-import { WORLD_FILES, WORLD_GENERATOR } from './files.ts';
 import { renderSvg } from './svg.ts';
 import { type DemoWorld, type DemoWorldOptions, GENERATOR_VERSION, toKarpathy } from './world.ts';
 

@@ -21,12 +21,12 @@ import {
 } from '../../core/vector-records.ts';
 import { Vocabulary } from '../../core/vocabulary.ts';
 import type { Dataset, SplitData, SplitName } from '../data/dataset.ts';
+import { embedCaptions, embedImages } from '../evaluate/embed.ts';
+import { directionRow, metricsOf } from '../evaluate/evaluate.ts';
 import { JointModel } from '../model/model.ts';
 import { Progress } from '../report/progress.ts';
 import { encodeCaptions } from '../train/batches.ts';
 import type { Checkpoint } from '../train/checkpoint.ts';
-import { embedCaptions, embedImages } from '../train/encode.ts';
-import { directionRow, metricsOf } from '../train/evaluate.ts';
 import {
   checkVersionName,
   contentHash,

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { RankingMetrics } from '../../core/metrics.ts';
 import { Vocabulary } from '../../core/vocabulary.ts';
 import type { Dataset, SplitData } from '../data/dataset.ts';
+import { evaluateSplit } from '../evaluate/evaluate.ts';
 import type { EncoderKind, ModelConfig, TrainConfig } from '../model/config.ts';
 import { contrastiveLoss } from '../model/loss.ts';
 import { JointModel, paramShapes } from '../model/model.ts';
@@ -20,7 +21,6 @@ import {
   saveCheckpoint,
   type TrainingProgress,
 } from './checkpoint.ts';
-import { evaluateSplit } from './evaluate.ts';
 import { unitRows } from './features.ts';
 import { RUN_FILES } from './run-files.ts';
 

@@ -5,8 +5,8 @@ import { dot } from '../../core/vectors.ts';
 import type { ModelSpace } from '../model/model-space.ts';
 import { queryIds } from '../model/query-text.ts';
 import { encodeSentence, projectImages } from '../onnx/encode.ts';
+import { QueryError } from '../query-error.ts';
 import type { VectorMatch } from '../vector-index/vector-index.ts';
-import { QueryError } from './query-error.ts';
 import { ServerTiming } from './server-timing.ts';
 import type {
   CaptionRecord,

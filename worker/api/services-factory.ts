@@ -2,7 +2,7 @@
  * Where the worker's services come from: the model versions named by the worker's vars, loaded
  * from R2 once per isolate (worker/model/served-models.ts).
  */
-import { servicesFor } from '../model/served-models.ts';
+import { servicesFor } from './served-models.ts';
 import type { ServerTiming } from './server-timing.ts';
 import type { JointspaceServices } from './services.ts';
 

@@ -3,7 +3,7 @@
  * argument costs nothing and is reported with the range it must fall in.
  */
 
-import { QueryError } from '../api/query-error.ts';
+import { QueryError } from '../query-error.ts';
 
 // The text-length check lives with the query-text checks the services run; the API runs it too,
 // before any model is loaded, naming the argument.

@@ -4,8 +4,8 @@
  * anyone who treats them as tokens; a string that is not one of ours is refused, not guessed at.
  */
 
-import { QueryError } from '../api/query-error.ts';
 import { LIMITS } from '../api/services.ts';
+import { QueryError } from '../query-error.ts';
 
 const PREFIX = 'offset:';
 /** The last position a list can have: lists hold at most LIMITS.maxResults results. */

@@ -8,7 +8,7 @@
 
 import { GraphQLError } from 'graphql';
 import type { YogaLogger } from 'graphql-yoga';
-import { QueryError } from '../api/query-error.ts';
+import { QueryError } from '../query-error.ts';
 
 export const UNEXPECTED_ERROR_MESSAGE = 'Unexpected error.';
 export const INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR';

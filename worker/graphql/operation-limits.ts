@@ -2,7 +2,7 @@
  * A cap on model queries per operation. Each `search`, `annotate` or `analogy` runs a model and
  * a vector search, and aliases let one request ask for hundreds (`a: search(...) b: search(...)`);
  * workerd runs one event loop per isolate, so such a request would stall every other. Depth needs
- * no cap: the schema has no cycles (test/worker/graphql/introspection.test.ts keeps it so).
+ * no cap: the schema has no cycles (test/worker/graphql/schema.test.ts keeps it so).
  */
 import { GraphQLError, type SelectionSetNode, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';

@@ -3,8 +3,8 @@ import { MODEL_FILES, type ModelManifest, parseManifest } from '../../core/manif
 import { modelFileKey, type VectorKind } from '../../core/r2-layout.ts';
 import type { CaptionMetadata, ImageMetadata } from '../../core/vector-records.ts';
 import { Vocabulary, type VocabularyJSON } from '../../core/vocabulary.ts';
-import { QueryError } from '../api/query-error.ts';
 import { createSession, type InferenceSession } from '../onnx/ort-runtime.ts';
+import { QueryError } from '../query-error.ts';
 import type { VectorIndex } from '../vector-index/vector-index.ts';
 
 /**

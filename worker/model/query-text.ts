@@ -1,8 +1,8 @@
 import type { ModelManifest } from '../../core/manifest.ts';
 import { tokenize } from '../../core/tokenizer.ts';
 import { UNK_ID, type Vocabulary } from '../../core/vocabulary.ts';
-import { QueryError } from '../api/query-error.ts';
 import { LIMITS } from '../api/services.ts';
+import { QueryError } from '../query-error.ts';
 
 /**
  * A query text as token ids, with the checks a client deserves to hear about: empty text, text

@@ -14,7 +14,7 @@ import {
   type TinyImage,
   tempDir,
   writeNpyFile,
-} from './helpers.ts';
+} from '../../support/datasets.ts';
 
 const IMAGES: TinyImage[] = [
   { filename: 'a.jpg', split: 'train', captions: ['A red Dog!', 'a dog runs'] },

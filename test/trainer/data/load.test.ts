@@ -10,7 +10,7 @@ import {
 } from '../../../trainer/data/load.ts';
 import { DEFAULT_WORLD_OPTIONS, generateDemoWorld } from '../../../trainer/demo/world.ts';
 import { writeDemoWorld } from '../../../trainer/demo/write-world.ts';
-import { karpathyJson, rampFeatures, tempDir, writeNpyFile } from './helpers.ts';
+import { karpathyJson, rampFeatures, tempDir, writeNpyFile } from '../../support/datasets.ts';
 
 let root: string;
 let karpathy: string;

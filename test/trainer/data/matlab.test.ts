@@ -9,7 +9,7 @@ import {
   readMatMatrix,
   rowsAsRows,
 } from '../../../trainer/data/matlab.ts';
-import { encodeMat, type MatVar, MI, opaqueElement } from './helpers.ts';
+import { encodeMat, type MatVar, MI, opaqueElement } from '../../support/datasets.ts';
 
 // Fixtures written by scipy 1.17 (python3) in test/fixtures/data/mat:
 //   a = (np.arange(18, dtype=np.float64).reshape(6, 3) - 5) / 4

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { findPrecompFiles, loadPrecomp } from '../../../trainer/data/precomp.ts';
-import { rampFeatures, row, tempDir, writeNpyFile } from './helpers.ts';
+import { rampFeatures, row, tempDir, writeNpyFile } from '../../support/datasets.ts';
 
 let dir: string;
 beforeEach(async () => {

@@ -10,7 +10,7 @@ import {
 } from '../../../trainer/model/model.ts';
 import { Random } from '../../../trainer/random.ts';
 import { selectBackend } from '../../../trainer/tf/backend.ts';
-import { tinyBatch } from './tiny.ts';
+import { tinyBatch } from '../../support/tiny-model.ts';
 
 beforeAll(async () => {
   await selectBackend('cpu');

@@ -8,11 +8,11 @@ import type { Dataset, SplitData } from '../../../trainer/data/dataset.ts';
 import { loadDataset } from '../../../trainer/data/load.ts';
 import { DEFAULT_WORLD_OPTIONS, generateDemoWorld } from '../../../trainer/demo/world.ts';
 import { writeDemoWorld } from '../../../trainer/demo/write-world.ts';
+import { evaluateSplit } from '../../../trainer/evaluate/evaluate.ts';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../../../trainer/model/config.ts';
 import { JointModel } from '../../../trainer/model/model.ts';
 import { selectBackend } from '../../../trainer/tf/backend.ts';
 import { loadCheckpoint, saveCheckpoint } from '../../../trainer/train/checkpoint.ts';
-import { evaluateSplit } from '../../../trainer/train/evaluate.ts';
 import { RUN_FILES } from '../../../trainer/train/run-files.ts';
 import { type TrainRequest, train } from '../../../trainer/train/train.ts';
 

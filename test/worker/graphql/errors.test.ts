@@ -1,13 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  QUERY_ERROR_CODES,
-  QueryError,
-  type QueryErrorCode,
-} from '../../../worker/api/query-error.ts';
 import type { JointspaceServices } from '../../../worker/api/services.ts';
 import { encodeCursor } from '../../../worker/graphql/cursor.ts';
-import { graphqlClient } from './client.ts';
-import { createFakeServices, FEATURE_DIM, MAX_TOKENS } from './fake-services.ts';
+import { QUERY_ERROR_CODES, QueryError, type QueryErrorCode } from '../../../worker/query-error.ts';
+import { createFakeServices, FEATURE_DIM, MAX_TOKENS } from '../../support/fake-services.ts';
+import { graphqlClient } from '../../support/graphql-client.ts';
 
 // Every way a query can fail: a QueryError surfaces with its code, details and message (HTTP
 // 200, `errors`, partial data where the schema allows); anything else is masked and logged.

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../worker/api/services.ts';
 import { decodeCursor, encodeCursor } from '../../../worker/graphql/cursor.ts';
 import { pageWindow, toConnection } from '../../../worker/graphql/paging.ts';
-import { graphqlClient } from './client.ts';
-import { CAPTIONS, createFakeServices, IMAGES } from './fake-services.ts';
+import { CAPTIONS, createFakeServices, IMAGES } from '../../support/fake-services.ts';
+import { graphqlClient } from '../../support/graphql-client.ts';
 
 // Forward paging (first/after) over the ranked lists: pages join up into the whole list, in a
 // stable order, and pageInfo says where the list ends.

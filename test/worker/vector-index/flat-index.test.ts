@@ -7,8 +7,11 @@ import {
   flatIndexRow,
 } from '../../../core/flat-index.ts';
 import { FlatIndex } from '../../../worker/vector-index/flat-index.ts';
-import { type ContractRecord, describeVectorIndexContract } from './contract.ts';
-import { randomUnitVectors } from './random-vectors.ts';
+import { randomUnitVectors } from '../../support/random-vectors.ts';
+import {
+  type ContractRecord,
+  describeVectorIndexContract,
+} from '../../support/vector-index-contract.ts';
 
 /** A FlatIndex the way the worker gets one: from encoded bytes, through the decoder. */
 function flatIndexOf<M>(

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { JointspaceFormatError } from '../../../core/errors.ts';
 import { encodeFlatIndex } from '../../../core/flat-index.ts';
 import { FlatIndexNotFoundError, loadFlatIndex } from '../../../worker/vector-index/flat-index.ts';
-import { randomUnitVectors } from './random-vectors.ts';
+import { randomUnitVectors } from '../../support/random-vectors.ts';
 
 // The MODELS bucket is Miniflare's local R2 (wrangler.toml); each test file has its own storage.
 const d = 8;

@@ -5,14 +5,14 @@ import {
   type VectorizeBinding,
   VectorizeVectorIndex,
 } from '../../../worker/vector-index/vectorize-index.ts';
+import { FakeVectorize } from '../../support/fake-vectorize.ts';
+import { randomUnitVectors } from '../../support/random-vectors.ts';
 import {
   type ContractMeta,
   type ContractRecord,
   contractRecords,
   describeVectorIndexContract,
-} from './contract.ts';
-import { FakeVectorize } from './fake-vectorize.ts';
-import { randomUnitVectors } from './random-vectors.ts';
+} from '../../support/vector-index-contract.ts';
 
 /** A fake index holding `records` (in `namespace`), upserted in batches as a Worker must. */
 async function fakeWith(

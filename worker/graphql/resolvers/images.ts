@@ -3,7 +3,7 @@
  * image's own captions, and the image behind an annotation or an analogy.
  */
 
-import { QueryError } from '../../api/query-error.ts';
+import { QueryError } from '../../query-error.ts';
 import type { Resolvers } from '../generated/resolvers-types.ts';
 
 /** An image that must exist: the query that named it has just succeeded. */

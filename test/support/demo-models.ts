@@ -1,0 +1,152 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { TestProject } from 'vitest/node';
+import { r2ObjectsOf } from '../../cli/local/r2-objects.ts';
+import { loadDataset } from '../../trainer/data/load.ts';
+import type { AnalogyCase } from '../../trainer/demo/analogies.ts';
+import { DEFAULT_WORLD_OPTIONS, generateDemoWorld } from '../../trainer/demo/world.ts';
+import type { AttributesFile } from '../../trainer/demo/write-world.ts';
+import { writeDemoWorld } from '../../trainer/demo/write-world.ts';
+
+/**
+ * Global setup of the workerd tests, run in Node before them: a demo world, a small model per
+ * space trained on it, exported, and turned into the R2 objects the worker reads. The objects
+ * travel to the tests through vitest's provide/inject (base64), and each test file puts them in
+ * its own simulated bucket. The world's analogy cases and attributes come along for the
+ * analogy test.
+ */
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '../..');
+
+export const TEST_VERSIONS = {
+  retrieval: 'test-retrieval',
+  regularities: 'test-regularities',
+} as const;
+
+export interface DemoModels {
+  objects: { key: string; base64: string }[];
+  /** Analogy cases of the world, with vector ids (file names) for the images. */
+  analogies: (AnalogyCase & { imageId: string })[];
+  /** Vector id -> the picture's attributes. */
+  attributes: Record<string, { colour: string; object: string; setting: string; count: number }>;
+  /** A test-split image id, its CNN features and one of its captions. */
+  sample: { imageId: string; features: number[]; caption: string };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    demoModels: DemoModels;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const root = await mkdtemp(join(tmpdir(), 'jointspace-worker-models-'));
+  const world = generateDemoWorld({
+    ...DEFAULT_WORLD_OPTIONS,
+    images: 1200,
+    val: 100,
+    test: 200,
+    seed: 21,
+  });
+  await writeDemoWorld(world, join(root, 'world'));
+  // Training and export run in child processes, through the real command line: the wasm
+  // backend's thread pool patches worker_threads, which must not happen in vitest's own process.
+  const plans = [
+    { space: 'retrieval', encoder: 'lstm', dim: 64, epochs: 4, lr: 3e-3 },
+    { space: 'regularities', encoder: 'bow', dim: 64, epochs: 6, lr: 5e-3 },
+  ] as const;
+  const objects: DemoModels['objects'] = [];
+  const cli = (...args: string[]) =>
+    run(process.execPath, ['--import', 'tsx', join(ROOT, 'cli/main.ts'), ...args], {
+      cwd: ROOT,
+      maxBuffer: 1 << 24,
+    });
+  await Promise.all(
+    plans.map((plan) =>
+      cli(
+        'train',
+        '--data',
+        join(root, 'world'),
+        '--encoder',
+        plan.encoder,
+        '--word-dim',
+        String(plan.dim),
+        '--joint-dim',
+        String(plan.dim),
+        '--epochs',
+        String(plan.epochs),
+        '--lr',
+        String(plan.lr),
+        '--val-every',
+        '50',
+        '--threads',
+        '1',
+        '--no-progress',
+        '--out',
+        join(root, `run-${plan.space}`),
+      ),
+    ),
+  );
+  for (const plan of plans) {
+    const version = TEST_VERSIONS[plan.space];
+    await cli(
+      'export',
+      '--run',
+      join(root, `run-${plan.space}`),
+      '--data',
+      join(root, 'world'),
+      '--out',
+      join(root, 'artifacts'),
+      '--space',
+      plan.space,
+      '--version',
+      version,
+      '--threads',
+      '1',
+    );
+    const kinds =
+      plan.space === 'retrieval' ? (['images', 'captions'] as const) : (['images'] as const);
+    for (const o of await r2ObjectsOf(join(root, 'artifacts'), version, {
+      encoding: 'float32',
+      kinds,
+    })) {
+      objects.push({ key: o.key, base64: (await readFile(o.path)).toString('base64') });
+    }
+  }
+  const dataset = await loadDataset(join(root, 'world'), { splits: ['test'] });
+
+  const attributesFile = JSON.parse(
+    await readFile(join(root, 'world', 'attributes.json'), 'utf8'),
+  ) as AttributesFile;
+  const fileOf = new Map(attributesFile.images.map((im) => [im.id, im.filename]));
+  const attributes: DemoModels['attributes'] = {};
+  for (const im of attributesFile.images)
+    attributes[im.filename] = {
+      colour: im.colour,
+      object: im.object,
+      setting: im.setting,
+      count: im.count,
+    };
+  const cases = JSON.parse(
+    await readFile(join(root, 'world', 'analogies.json'), 'utf8'),
+  ) as AnalogyCase[];
+  const test = dataset.splits.test;
+  if (!test) throw new Error('the test world has no test split');
+  project.provide('demoModels', {
+    objects,
+    analogies: cases.map((c) => ({ ...c, imageId: fileOf.get(c.image) ?? c.image })),
+    attributes,
+    sample: {
+      imageId: test.imageIds[0] as string,
+      features: Array.from(test.features.subarray(0, test.dim)),
+      caption: test.captions[0] as string,
+    },
+  });
+  return async () => {
+    await rm(root, { recursive: true, force: true });
+  };
+}

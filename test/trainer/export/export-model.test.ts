@@ -1,0 +1,393 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ortNode from 'onnxruntime-node';
+import * as ortWeb from 'onnxruntime-web';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  MODEL_FILES,
+  type ModelManifest,
+  parseManifest,
+  type WEIGHT_PRECISIONS,
+} from '../../../core/manifest.ts';
+import {
+  type CaptionMetadata,
+  type ImageMetadata,
+  parseVectorRecord,
+  type VectorRecord,
+} from '../../../core/vector-records.ts';
+import { Vocabulary } from '../../../core/vocabulary.ts';
+import type { Dataset, SplitData } from '../../../trainer/data/dataset.ts';
+import { loadDataset } from '../../../trainer/data/load.ts';
+import { DEFAULT_WORLD_OPTIONS, generateDemoWorld } from '../../../trainer/demo/world.ts';
+import { writeDemoWorld } from '../../../trainer/demo/write-world.ts';
+import { evaluateSplit, metricsOf } from '../../../trainer/evaluate/evaluate.ts';
+import {
+  type ExportRequest,
+  type ExportResult,
+  exportModel,
+} from '../../../trainer/export/export-model.ts';
+import { readModelVersion } from '../../../trainer/export/model-version.ts';
+import { DEFAULT_TRAIN_CONFIG } from '../../../trainer/model/config.ts';
+import { JointModel } from '../../../trainer/model/model.ts';
+import { selectBackend } from '../../../trainer/tf/backend.ts';
+import { encodeCaptions } from '../../../trainer/train/batches.ts';
+import { type Checkpoint, loadCheckpoint } from '../../../trainer/train/checkpoint.ts';
+import { RUN_FILES } from '../../../trainer/train/run-files.ts';
+import { train } from '../../../trainer/train/train.ts';
+
+/**
+ * `export` end to end on a demo world (1,600 pictures: 500 train, 100 val, 1,000 test): the
+ * folder, the manifest, the ids, the vectors against the ONNX encoders, the evaluation against
+ * the trainer's, the smaller weights against float32, and what a failed or repeated export does.
+ */
+
+let root: string;
+let dataset: Dataset;
+const checkpoints: Partial<Record<'lstm' | 'bow', Checkpoint>> = {};
+const exports = new Map<string, ExportResult>();
+const quiet = { log: () => undefined, progressStream: { write: () => true } };
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'jointspace-export-'));
+  const world = generateDemoWorld({
+    ...DEFAULT_WORLD_OPTIONS,
+    images: 1600,
+    val: 100,
+    test: 1000,
+    seed: 11,
+  });
+  await writeDemoWorld(world, join(root, 'world'));
+  dataset = await loadDataset(join(root, 'world'));
+  await selectBackend('wasm');
+  for (const encoder of ['lstm', 'bow'] as const) {
+    const runDir = join(root, `run-${encoder}`);
+    await train({
+      dataset,
+      encoder,
+      wordDim: 24,
+      jointDim: 48,
+      train: {
+        ...DEFAULT_TRAIN_CONFIG,
+        epochs: 4,
+        learningRate: 3e-3,
+        validateEvery: 20,
+        batchSize: 100,
+      },
+      runDir,
+      resume: false,
+      backend: 'wasm',
+      log: () => undefined,
+      progress: false,
+    });
+    checkpoints[encoder] = await loadCheckpoint(RUN_FILES(runDir).best);
+  }
+}, 120_000);
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+function request(encoder: 'lstm' | 'bow', overrides: Partial<ExportRequest> = {}): ExportRequest {
+  return {
+    checkpoint: checkpoints[encoder] as Checkpoint,
+    dataset,
+    outRoot: join(root, 'artifacts'),
+    precision: 'float32',
+    splits: ['val', 'test'],
+    evalSplit: 'test',
+    space: encoder === 'bow' ? 'regularities' : 'retrieval',
+    ...quiet,
+    ...overrides,
+  };
+}
+
+/** Each export is made once and shared by the tests that read it. */
+async function exported(
+  encoder: 'lstm' | 'bow',
+  precision: (typeof WEIGHT_PRECISIONS)[number] = 'float32',
+): Promise<ExportResult> {
+  const key = `${encoder}-${precision}`;
+  let result = exports.get(key);
+  if (!result) {
+    result = await exportModel(request(encoder, { precision }));
+    exports.set(key, result);
+  }
+  return result;
+}
+
+async function readRecords<M>(path: string, dimension: number): Promise<VectorRecord<M>[]> {
+  const text = await readFile(path, 'utf8');
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((line) => parseVectorRecord<M>(line, dimension));
+}
+
+function split(name: 'train' | 'val' | 'test'): SplitData {
+  return dataset.splits[name] as SplitData;
+}
+
+function rowsOf(records: VectorRecord<unknown>[]): Float32Array {
+  const D = records[0]?.values.length ?? 0;
+  const out = new Float32Array(records.length * D);
+  records.forEach((r, i) => {
+    out.set(r.values, i * D);
+  });
+  return out;
+}
+
+describe('export', () => {
+  it('writes a model version folder whose manifest describes it and checks out', async () => {
+    const { dir, manifest, written } = await exported('lstm');
+    expect(written).toBe(true);
+    expect((await readdir(dir)).sort()).toEqual(Object.values(MODEL_FILES).sort());
+    const onDisk: ModelManifest = parseManifest(
+      JSON.parse(await readFile(join(dir, MODEL_FILES.manifest), 'utf8')),
+    );
+    expect(onDisk).toEqual(manifest);
+    expect(await readModelVersion(dir)).toEqual(manifest);
+    expect(manifest.version).toMatch(/^lstm48-jointspace-demo-f32-[0-9a-f]{8}$/);
+    expect(manifest.model).toMatchObject({
+      encoder: 'lstm',
+      dimension: 48,
+      wordDim: 24,
+      featureDim: 512,
+      maxTokens: 50,
+      weights: 'float32',
+    });
+    expect(manifest.onnx).toMatchObject({
+      opset: 17,
+      sentenceEncoder: { input: 'token_ids', output: 'sentence_vector' },
+    });
+    const vocab = Vocabulary.fromJSON(
+      JSON.parse(await readFile(join(dir, MODEL_FILES.vocabulary), 'utf8')),
+    );
+    expect(manifest.vocabulary.hash).toBe(vocab.toJSON().hash);
+    expect(manifest.vocabulary.size).toBe(vocab.size);
+    expect(manifest.vectors.images.count).toBe(1100);
+    expect(manifest.vectors.captions.count).toBe(5500);
+    expect(manifest.vectors.splits).toEqual(['val', 'test']);
+    expect(manifest.evaluation?.split).toBe('test');
+    expect(Object.keys(manifest.files).sort()).toEqual(
+      Object.values(MODEL_FILES)
+        .filter((f) => f !== MODEL_FILES.manifest)
+        .sort(),
+    );
+  });
+
+  it('gives every vector a stable id within 64 bytes and the metadata Vectorize will carry', async () => {
+    const { dir } = await exported('lstm');
+    const images = await readRecords<ImageMetadata>(join(dir, MODEL_FILES.images), 48);
+    const captions = await readRecords<CaptionMetadata>(join(dir, MODEL_FILES.captions), 48);
+    const ids = [...images, ...captions].map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(new TextEncoder().encode(id).length).toBeLessThanOrEqual(64);
+    const test = split('test');
+    const firstTest = images.findIndex((r) => r.metadata.split === 'test');
+    expect(images[firstTest]).toMatchObject({
+      id: test.imageIds[0],
+      metadata: { file: test.imageIds[0], split: 'test' },
+    });
+    const testCaptions = captions.filter((r) => r.metadata.split === 'test');
+    expect(testCaptions.map((r) => r.metadata.text)).toEqual(test.captions);
+    expect(testCaptions[0]).toMatchObject({
+      id: `${test.imageIds[0]}#0`,
+      metadata: { imageId: test.imageIds[0] },
+    });
+    expect(testCaptions[4]?.id).toBe(`${test.imageIds[0]}#4`);
+  });
+
+  it('writes vectors that the exported ONNX encoders reproduce, in onnxruntime-node', async () => {
+    const { dir, manifest } = await exported('lstm');
+    const D = manifest.model.dimension;
+    const test = split('test');
+    const images = (await readRecords<ImageMetadata>(join(dir, MODEL_FILES.images), D)).filter(
+      (r) => r.metadata.split === 'test',
+    );
+    const captions = (
+      await readRecords<CaptionMetadata>(join(dir, MODEL_FILES.captions), D)
+    ).filter((r) => r.metadata.split === 'test');
+    const imageSession = await ortNode.InferenceSession.create(
+      join(dir, MODEL_FILES.imageProjection),
+    );
+    const features = new ortNode.Tensor('float32', test.features, [test.imageIds.length, test.dim]);
+    const projected = (await imageSession.run({ image_features: features })).image_vector
+      ?.data as Float32Array;
+    expect(maxDiff(projected, rowsOf(images))).toBeLessThan(1e-4);
+
+    const vocab = Vocabulary.fromJSON(
+      JSON.parse(await readFile(join(dir, MODEL_FILES.vocabulary), 'utf8')),
+    );
+    const sentenceSession = await ortNode.InferenceSession.create(
+      join(dir, MODEL_FILES.sentenceEncoder),
+    );
+    const encoded = encodeCaptions(test.tokens, test.captionImage, vocab, manifest.model.maxTokens);
+    let worst = 0;
+    for (const [j, ids] of encoded.ids.entries()) {
+      const input = new ortNode.Tensor(
+        'int64',
+        BigInt64Array.from(ids, (x) => BigInt(x)),
+        [1, ids.length],
+      );
+      const got = (await sentenceSession.run({ token_ids: input })).sentence_vector
+        ?.data as Float32Array;
+      worst = Math.max(worst, maxDiff(got, Float32Array.from(captions[j]?.values ?? [])));
+    }
+    expect(worst).toBeLessThan(1e-4);
+    await imageSession.release();
+    await sentenceSession.release();
+  });
+
+  it("loads and runs in onnxruntime-web, the worker's runtime", async () => {
+    const { dir, manifest } = await exported('bow');
+    ortWeb.env.wasm.numThreads = 1;
+    const session = await ortWeb.InferenceSession.create(
+      await readFile(join(dir, MODEL_FILES.sentenceEncoder)),
+    );
+    const vocab = Vocabulary.fromJSON(
+      JSON.parse(await readFile(join(dir, MODEL_FILES.vocabulary), 'utf8')),
+    );
+    const [first] = await readRecords<CaptionMetadata>(
+      join(dir, MODEL_FILES.captions),
+      manifest.model.dimension,
+    );
+    const ids = vocab.encode(first?.metadata.text ?? '').ids;
+    const input = new ortWeb.Tensor(
+      'int64',
+      BigInt64Array.from(ids, (x) => BigInt(x)),
+      [1, ids.length],
+    );
+    const got = (await session.run({ token_ids: input })).sentence_vector?.data as Float32Array;
+    expect(maxDiff(got, Float32Array.from(first?.values ?? []))).toBeLessThan(1e-4);
+    await session.release();
+  });
+
+  it("scores the exported vectors exactly as the trainer's evaluate does", async () => {
+    for (const encoder of ['lstm', 'bow'] as const) {
+      const { dir, manifest } = await exported(encoder);
+      const D = manifest.model.dimension;
+      const images = (await readRecords<ImageMetadata>(join(dir, MODEL_FILES.images), D)).filter(
+        (r) => r.metadata.split === 'test',
+      );
+      const captions = (
+        await readRecords<CaptionMetadata>(join(dir, MODEL_FILES.captions), D)
+      ).filter((r) => r.metadata.split === 'test');
+      const fromFiles = metricsOf(
+        { images: rowsOf(images), captions: rowsOf(captions) },
+        split('test'),
+        D,
+      );
+
+      const checkpoint = checkpoints[encoder] as Checkpoint;
+      const model = new JointModel(checkpoint.header.model, checkpoint.weights);
+      const vocab = Vocabulary.fromJSON(checkpoint.header.vocabulary);
+      const fromTrainer = await evaluateSplit(
+        model,
+        split('test'),
+        vocab,
+        checkpoint.header.train.maxLength,
+      );
+      model.dispose();
+      expect(fromFiles).toEqual(fromTrainer);
+      expect(manifest.evaluation).toMatchObject({
+        rsum: fromTrainer.rsum,
+        annotation: {
+          r1: fromTrainer.annotation.r1,
+          medianRank: fromTrainer.annotation.medianRank,
+        },
+        search: { r10: fromTrainer.search.r10, meanRank: fromTrainer.search.meanRank },
+      });
+    }
+  });
+
+  it('with float16 or int8 weights keeps every recall within 0.5 points of float32', async () => {
+    for (const encoder of ['lstm', 'bow'] as const) {
+      const base = (await exported(encoder, 'float32')).manifest;
+      for (const precision of ['float16', 'int8'] as const) {
+        const smaller = (await exported(encoder, precision)).manifest;
+        expect(smaller.version).not.toBe(base.version);
+        expect(smaller.files[MODEL_FILES.sentenceEncoder]?.bytes).toBeLessThan(
+          (base.files[MODEL_FILES.sentenceEncoder]?.bytes ?? 0) * 0.55,
+        );
+        for (const direction of ['annotation', 'search'] as const) {
+          for (const k of ['r1', 'r5', 'r10'] as const) {
+            const a = base.evaluation?.[direction][k] ?? Number.NaN;
+            const b = smaller.evaluation?.[direction][k] ?? Number.NaN;
+            expect(
+              Math.abs(a - b),
+              `${encoder} ${precision} ${direction} ${k}: ${a} vs ${b}`,
+            ).toBeLessThanOrEqual(0.5);
+          }
+        }
+      }
+    }
+  });
+
+  it('gives the same version and ids when run again, and keeps the folder already there', async () => {
+    const first = await exported('bow');
+    const again = await exportModel(request('bow'));
+    expect(again.written).toBe(false);
+    expect(again.dir).toBe(first.dir);
+    expect(again.manifest.files).toEqual(first.manifest.files);
+    const elsewhere = await exportModel(
+      request('bow', { outRoot: join(root, 'elsewhere'), splits: ['val'] }),
+    );
+    expect(elsewhere.manifest.version).not.toBe(first.manifest.version);
+    const all = await readRecords<ImageMetadata>(join(first.dir, MODEL_FILES.images), 48);
+    const onlyVal = await readRecords<ImageMetadata>(join(elsewhere.dir, MODEL_FILES.images), 48);
+    expect(onlyVal).toEqual(all.filter((r) => r.metadata.split === 'val'));
+  });
+
+  it('refuses to replace a different model under an existing name unless forced', async () => {
+    const cheap = { splits: ['val'], evalSplit: null } satisfies Partial<ExportRequest>;
+    const named = await exportModel(request('bow', { ...cheap, version: 'my-model' }));
+    expect(named.dir).toBe(join(root, 'artifacts', 'my-model'));
+    await expect(
+      exportModel(request('bow', { ...cheap, precision: 'int8', version: 'my-model' })),
+    ).rejects.toThrow(/already exists and holds different files.*--force/);
+    const forced = await exportModel(
+      request('bow', { ...cheap, precision: 'int8', version: 'my-model', force: true }),
+    );
+    expect(forced.written).toBe(true);
+    expect((await readModelVersion(forced.dir)).model.weights).toBe('int8');
+    await expect(exportModel(request('bow', { version: 'My Model!' }))).rejects.toThrow(
+      /lowercase letters, digits and dashes/,
+    );
+  });
+
+  it('leaves nothing behind when it fails part way', async () => {
+    const outRoot = join(root, 'failing');
+    const test = split('test');
+    // Two images with one name: found only while writing the vectors, after the ONNX files.
+    const clash: Dataset = {
+      ...dataset,
+      splits: {
+        test: {
+          ...test,
+          imageIds: test.imageIds.map((id, i) => (i === 1 ? (test.imageIds[0] as string) : id)),
+        },
+      },
+    };
+    await expect(
+      exportModel(request('bow', { dataset: clash, outRoot, splits: ['test'], evalSplit: null })),
+    ).rejects.toThrow(/two images would share the vector id/);
+    expect(await readdir(outRoot)).toEqual([]);
+  });
+
+  it('notices a damaged file when a version is read back', async () => {
+    const { dir } = await exportModel(
+      request('bow', { outRoot: join(root, 'damaged'), splits: ['val'], evalSplit: null }),
+    );
+    await writeFile(join(dir, MODEL_FILES.vocabulary), '{}\n');
+    await expect(readModelVersion(dir)).rejects.toThrow(/vocab.json does not match its checksum/);
+    expect(existsSync(join(dir, MODEL_FILES.manifest))).toBe(true);
+  });
+});
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] as number) - (b[i] as number)));
+  return m;
+}

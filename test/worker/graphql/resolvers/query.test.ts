@@ -1,0 +1,236 @@
+import { describe, expect, it } from 'vitest';
+import { createFakeServices, IMAGES } from '../../../support/fake-services.ts';
+import { graphqlClient } from '../../../support/graphql-client.ts';
+
+// Every query of the schema, end to end through createGraphQLHandler, against the fake services.
+
+describe('search', () => {
+  it('answers images for a sentence, best first, with scores on the edges and the query text', async () => {
+    const services = createFakeServices();
+    const { status, body } = await graphqlClient(services).query(
+      `{ search(text: "A red CAR, zebra!", first: 3) {
+          query { tokens unknownWords }
+          edges { cursor score node { id file split url } }
+          pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+        } }`,
+    );
+    expect(body.errors).toBeUndefined();
+    expect(status).toBe(200);
+    const search = body.data.search;
+    expect(search.query).toEqual({ tokens: ['a', 'red', 'car', 'zebra'], unknownWords: ['zebra'] });
+    expect(search.edges).toHaveLength(3);
+    expect(search.edges[0].node).toEqual({
+      id: 'img_00.jpg',
+      file: 'img_00.jpg',
+      split: 'train',
+      url: 'https://images.example/img_00.jpg',
+    });
+    expect(search.edges[0].score).toBe(1);
+    const scores = search.edges.map((e: { score: number }) => e.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    expect(search.edges[1].node.url).toBeNull();
+    expect(search.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+    expect(search.pageInfo.startCursor).toBe(search.edges[0].cursor);
+    expect(search.pageInfo.endCursor).toBe(search.edges[2].cursor);
+    // One more than the page, to know whether a next page exists.
+    expect(services.calls).toEqual(['search("A red CAR, zebra!", 4)']);
+  });
+
+  it('asks for 10 results by default', async () => {
+    const services = createFakeServices();
+    const { body } = await graphqlClient(services).query(
+      '{ search(text: "dog") { edges { score } } }',
+    );
+    expect(body.data.search.edges).toHaveLength(10);
+    expect(services.calls).toEqual(['search("dog", 11)']);
+  });
+
+  it("shows an image's own captions, looked up only when asked for", async () => {
+    const services = createFakeServices();
+    const { body } = await graphqlClient(services).query(
+      '{ search(text: "blue boat", first: 1) { edges { node { id captions { id text imageId split } } } } }',
+    );
+    expect(body.data.search.edges[0].node).toEqual({
+      id: 'img_06.jpg',
+      captions: [
+        { id: 'img_06.jpg#0', text: 'a blue boat', imageId: 'img_06.jpg', split: 'train' },
+        { id: 'img_06.jpg#1', text: 'the boat is blue', imageId: 'img_06.jpg', split: 'train' },
+      ],
+    });
+    expect(services.calls).toEqual(['search("blue boat", 2)', 'captionsOf("img_06.jpg")']);
+  });
+});
+
+describe('annotate', () => {
+  it('describes a stored image by id, and shows the image', async () => {
+    const services = createFakeServices();
+    const { body } = await graphqlClient(services).query(
+      `query ($id: ID!) { annotate(image: { id: $id }, first: 2) {
+          image { id file }
+          edges { score node { id text imageId } }
+          pageInfo { hasNextPage endCursor }
+        } }`,
+      { id: 'img_05.jpg' },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data.annotate.image).toEqual({ id: 'img_05.jpg', file: 'img_05.jpg' });
+    expect(body.data.annotate.edges).toEqual([
+      { score: 1, node: { id: 'img_05.jpg#0', text: 'a blue dog', imageId: 'img_05.jpg' } },
+      { score: 1, node: { id: 'img_05.jpg#1', text: 'the dog is blue', imageId: 'img_05.jpg' } },
+    ]);
+    expect(body.data.annotate.pageInfo.hasNextPage).toBe(true);
+    expect(services.calls).toEqual(['annotateImage("img_05.jpg", 3)', 'image("img_05.jpg")']);
+  });
+
+  it('describes a raw feature vector, with no image to show', async () => {
+    const services = createFakeServices();
+    const { body } = await graphqlClient(services).query(
+      'query ($f: [Float!]!) { annotate(image: { features: $f }, first: 1) { image { id } edges { node { text } } } }',
+      { f: [0.1, 0.9, 0.2, 0] },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data.annotate).toEqual({ image: null, edges: [{ node: { text: 'a red dog' } }] });
+    expect(services.calls).toEqual(['annotateFeatures([0.1,0.9,0.2,0], 2)']);
+  });
+
+  it('takes the feature vector inline too', async () => {
+    const { body } = await graphqlClient(createFakeServices()).query(
+      '{ annotate(image: { features: [0, 0, 1, 0] }, first: 1) { edges { node { text } } } }',
+    );
+    expect(body.data.annotate.edges[0].node.text).toBe('a red boat');
+  });
+});
+
+describe('analogy', () => {
+  it("keeps the services' re-ranked order, numbers it, and reports the words as seen", async () => {
+    const services = createFakeServices();
+    const { status, body } = await graphqlClient(services).query(
+      `{ analogy(imageId: "img_00.jpg", minus: ["red"], plus: ["blue", "qux"], pool: 6, k: 3) {
+          image { id }
+          minus { tokens unknownWords }
+          plus { tokens unknownWords }
+          matches { rank score node { id } }
+        } }`,
+    );
+    expect(body.errors).toBeUndefined();
+    expect(status).toBe(200);
+    const analogy = body.data.analogy;
+    expect(analogy.image).toEqual({ id: 'img_00.jpg' });
+    expect(analogy.minus).toEqual({ tokens: ['red'], unknownWords: [] });
+    expect(analogy.plus).toEqual({ tokens: ['blue', 'qux'], unknownWords: ['qux'] });
+    expect(analogy.matches.map((m: { rank: number }) => m.rank)).toEqual([1, 2, 3]);
+    // The fake re-ranks by reversing the top half of its pool: the API must not re-sort.
+    const scores = analogy.matches.map((m: { score: number }) => m.score);
+    expect(scores[0]).toBeLessThan(scores[2]);
+    expect(analogy.matches[2].node.id).toBe('img_04.jpg');
+    expect(services.calls[0]).toBe('analogy("img_00.jpg", ["red"], ["blue","qux"], 6, 3)');
+  });
+
+  it('defaults to no words, a pool of 20 and k = 4', async () => {
+    const services = createFakeServices();
+    const { body } = await graphqlClient(services).query(
+      '{ analogy(imageId: "img_01.jpg") { matches { rank } } }',
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data.analogy.matches).toHaveLength(4);
+    expect(services.calls).toEqual(['analogy("img_01.jpg", [], [], 20, 4)']);
+  });
+});
+
+describe('image', () => {
+  it('finds an image by id', async () => {
+    const { body } = await graphqlClient(createFakeServices()).query(
+      '{ image(id: "img_03.jpg") { id file split url captions { text } } }',
+    );
+    expect(body.data.image).toEqual({
+      id: 'img_03.jpg',
+      file: 'img_03.jpg',
+      split: 'test',
+      url: null,
+      captions: [{ text: 'a red house' }, { text: 'the house is red' }],
+    });
+  });
+
+  it('answers null for an unknown id, without an error', async () => {
+    const { body } = await graphqlClient(createFakeServices()).query(
+      '{ image(id: "nope") { id } }',
+    );
+    expect(body).toEqual({ data: { image: null } });
+  });
+});
+
+describe('models', () => {
+  it("shows both served models' manifests", async () => {
+    const { body } = await graphqlClient(createFakeServices()).query(
+      `{ models {
+          retrieval {
+            version space encoder dimension wordDimension featureDimension maxTokens weights
+            vocabulary { hash size tokenizer minCount }
+            data { name format source }
+            vectors { images captions splits }
+            evaluation { split images captions rsum
+              annotation { r1 r5 r10 medianRank meanRank }
+              search { r1 r5 r10 medianRank meanRank } }
+            createdAt
+          }
+          regularities { version space encoder weights evaluation { rsum } }
+        } }`,
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data.models.retrieval).toEqual({
+      version: 'lstm8-fake-f32-00000001',
+      space: 'RETRIEVAL',
+      encoder: 'LSTM',
+      dimension: 8,
+      wordDimension: 6,
+      featureDimension: 4,
+      maxTokens: 12,
+      weights: 'FLOAT32',
+      vocabulary: { hash: 'a'.repeat(64), size: 12, tokenizer: 'jointspace-words-v1', minCount: 1 },
+      data: { name: 'fake', format: 'demo', source: 'fake-world' },
+      vectors: { images: IMAGES.length, captions: IMAGES.length * 2, splits: ['train', 'test'] },
+      evaluation: {
+        split: 'test',
+        images: 3,
+        captions: 6,
+        rsum: 583.3,
+        annotation: { r1: 33.3, r5: 100, r10: 100, medianRank: 2, meanRank: 1.7 },
+        search: { r1: 50, r5: 100, r10: 100, medianRank: 1, meanRank: 1.5 },
+      },
+      createdAt: '2026-05-01T12:00:00.000Z',
+    });
+    expect(body.data.models.regularities).toEqual({
+      version: 'bow8-fake-int8-00000002',
+      space: 'REGULARITIES',
+      encoder: 'BOW',
+      weights: 'INT8',
+      evaluation: null,
+    });
+  });
+});
+
+describe('services', () => {
+  it('are not loaded for a request that needs no model', async () => {
+    let loads = 0;
+    const client = graphqlClient(async () => {
+      loads++;
+      return createFakeServices();
+    });
+    const { body } = await client.query('{ __schema { queryType { name } } }');
+    expect(body.data.__schema.queryType.name).toBe('Query');
+    expect(loads).toBe(0);
+  });
+
+  it('are loaded once per request, however many fields use them', async () => {
+    let loads = 0;
+    const client = graphqlClient(async () => {
+      loads++;
+      return createFakeServices();
+    });
+    const { body } = await client.query(
+      '{ a: image(id: "img_00.jpg") { id } b: image(id: "img_01.jpg") { id } models { retrieval { version } } }',
+    );
+    expect(body.errors).toBeUndefined();
+    expect(loads).toBe(1);
+  });
+});
