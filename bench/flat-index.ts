@@ -12,7 +12,8 @@
  *   npm run bench:flat-index -- 20000 256      # one size
  */
 import { cpus } from 'node:os';
-import { decodeFlatIndex, encodeFlatIndex, type FlatIndexEncoding } from '../core/flat-index.ts';
+import { decodeFlatIndex, encodeFlatIndex } from '../core/flat-index.ts';
+import type { FlatIndexEncoding } from '../core/model-files.ts';
 import { randomUnitVector, seededRandom } from '../test/support/random-vectors.ts';
 import { FlatIndex } from '../worker/vector-index/flat-index.ts';
 

@@ -44,7 +44,11 @@ const sentences = dataset.images
 
 const server = await startWranglerDev({
   port,
-  vars: { RETRIEVAL_MODEL: versions.retrieval, REGULARITIES_MODEL: versions.regularities },
+  vars: {
+    RETRIEVAL_MODEL: versions.retrieval,
+    REGULARITIES_MODEL: versions.regularities,
+    FLAT_INDEX_ENCODING: encoding,
+  },
   showOutput: false,
 });
 try {

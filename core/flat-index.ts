@@ -30,12 +30,14 @@
  */
 
 import { JointspaceFormatError, JointspaceInputError, requirePositiveInteger } from './errors.ts';
-import { MODEL_VERSION_PATTERN } from './manifest.ts';
+import {
+  FLAT_INDEX_ENCODINGS,
+  type FlatIndexEncoding,
+  MODEL_VERSION_PATTERN,
+} from './model-files.ts';
 
 export const FLAT_INDEX_FORMAT = 'jointspace-flat-index';
 export const FLAT_INDEX_FORMAT_VERSION = 1;
-export const FLAT_INDEX_ENCODINGS = ['float32', 'int8'] as const;
-export type FlatIndexEncoding = (typeof FLAT_INDEX_ENCODINGS)[number];
 
 /** 0x89 "JSFLAT" "\n". */
 export const FLAT_INDEX_MAGIC: Uint8Array = Uint8Array.of(

@@ -1,30 +1,22 @@
 /**
  * A model version: the folder `export` writes and the worker serves (DESIGN.md). manifest.json
  * says what the model is and lists every other file with its size and SHA-256, so that the
- * worker (and the deploy) can refuse files that do not belong together.
+ * worker (and the deploy) can refuse files that do not belong together. The file names are in
+ * model-files.ts; the check of files against a manifest is version-check.ts.
  */
 
 import { JointspaceFormatError } from './errors.ts';
-
-export const MODEL_FILES = {
-  manifest: 'manifest.json',
-  vocabulary: 'vocab.json',
-  sentenceEncoder: 'sentence_encoder.onnx',
-  imageProjection: 'image_projection.onnx',
-  images: 'images.ndjson',
-  captions: 'captions.ndjson',
-} as const;
-
-/** Graph input and output names of the two ONNX files. */
-export const SENTENCE_ENCODER_IO = { input: 'token_ids', output: 'sentence_vector' } as const;
-export const IMAGE_PROJECTION_IO = { input: 'image_features', output: 'image_vector' } as const;
+import {
+  FLAT_INDEX_ENCODINGS,
+  type FlatIndexEncoding,
+  MODEL_VERSION_PATTERN,
+  SPACES,
+  type Space,
+  VECTOR_KINDS,
+} from './model-files.ts';
 
 export const MANIFEST_FORMAT = 'jointspace-model';
 export const MANIFEST_FORMAT_VERSION = 1;
-
-/** The two spaces of DESIGN.md: `retrieval` serves search and annotation, `regularities` analogy. */
-export const SPACES = ['retrieval', 'regularities'] as const;
-export type Space = (typeof SPACES)[number];
 
 export const SENTENCE_ENCODERS = ['lstm', 'gru', 'bow', 'mean'] as const;
 export type SentenceEncoderKind = (typeof SENTENCE_ENCODERS)[number];
@@ -32,9 +24,6 @@ export type SentenceEncoderKind = (typeof SENTENCE_ENCODERS)[number];
 /** How the ONNX files store weight matrices (float16 and int8 make them 2x and 4x smaller). */
 export const WEIGHT_PRECISIONS = ['float32', 'float16', 'int8'] as const;
 export type WeightPrecision = (typeof WEIGHT_PRECISIONS)[number];
-
-/** A version name: lowercase letters, digits and dashes, usable in R2 keys and index names. */
-export const MODEL_VERSION_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62})$/;
 
 export interface ManifestDirection {
   r1: number;
@@ -52,6 +41,17 @@ export interface ManifestEvaluation {
   annotation: ManifestDirection;
   search: ManifestDirection;
   rsum: number;
+}
+
+/** One kind of vectors: the NDJSON (Vectorize's format) and the flat index files made from it. */
+export interface ManifestVectors {
+  file: string;
+  count: number;
+  /**
+   * The flat index file of each encoding (core/flat-index.ts). Absent in versions exported
+   * before the flat index was part of the version: those can be served from Vectorize only.
+   */
+  flat?: Record<FlatIndexEncoding, string>;
 }
 
 export interface ManifestFile {
@@ -85,8 +85,8 @@ export interface ModelManifest {
   };
   vocabulary: { file: string; hash: string; tokenizer: string; size: number; minCount: number };
   vectors: {
-    images: { file: string; count: number };
-    captions: { file: string; count: number };
+    images: ManifestVectors;
+    captions: ManifestVectors;
     splits: string[];
   };
   /** What it was trained on; `source` is the folder's name only (no local paths leak). */
@@ -169,11 +169,25 @@ export function parseManifest(json: unknown): ModelManifest {
   if (vocabulary.size !== model.vocabSize)
     fail(`vocabulary.size ${vocabulary.size} differs from model.vocabSize ${model.vocabSize}`);
   const vectors = record(m.vectors, 'vectors');
-  for (const k of ['images', 'captions']) {
+  const named: unknown[] = [
+    vocabulary.file,
+    (onnx.sentenceEncoder as Record<string, unknown>).file,
+    (onnx.imageProjection as Record<string, unknown>).file,
+  ];
+  for (const k of VECTOR_KINDS) {
     const v = record(vectors[k], `vectors.${k}`);
     if (typeof v.file !== 'string') fail(`vectors.${k}.file must be a string`);
     if (typeof v.count !== 'number' || !Number.isInteger(v.count) || v.count < 0)
       fail(`vectors.${k}.count must be a count`);
+    named.push(v.file);
+    if (v.flat !== undefined) {
+      const flat = record(v.flat, `vectors.${k}.flat`);
+      for (const encoding of FLAT_INDEX_ENCODINGS) {
+        if (typeof flat[encoding] !== 'string')
+          fail(`vectors.${k}.flat.${encoding} must be a file name`);
+        named.push(flat[encoding]);
+      }
+    }
   }
   const files = record(m.files, 'files');
   for (const [name, entry] of Object.entries(files)) {
@@ -182,13 +196,6 @@ export function parseManifest(json: unknown): ModelManifest {
       fail(`files[${JSON.stringify(name)}].bytes must be a size`);
     hex64(e.sha256, `files[${JSON.stringify(name)}].sha256`);
   }
-  const named = [
-    vocabulary.file,
-    (onnx.sentenceEncoder as Record<string, unknown>).file,
-    (onnx.imageProjection as Record<string, unknown>).file,
-    (vectors.images as Record<string, unknown>).file,
-    (vectors.captions as Record<string, unknown>).file,
-  ];
   for (const file of named) {
     if (typeof file !== 'string' || !(file in files))
       fail(`${JSON.stringify(file)} is named but not listed in files`);

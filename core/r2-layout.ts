@@ -1,21 +1,15 @@
 import type { ModelManifest } from './manifest.ts';
 
 /**
- * Where a model version's files live in the R2 bucket: `models/<version>/<file>` for what
- * `export` wrote, and `models/<version>/flat/<kind>.bin` for the flat index files made from its
- * NDJSON (the local default's vector store). Seeding (`npm start`) and deploys write these keys.
+ * Where a model version's files live in the R2 bucket: `models/<version>/<file>`, the file's
+ * path inside the version folder (the flat index files too: `models/<version>/flat/...`).
+ * Seeding (`npm start`) and deploys write these keys; the worker reads them.
  */
 
 export const MODELS_PREFIX = 'models';
 
 export function modelFileKey(version: string, file: string): string {
   return `${MODELS_PREFIX}/${version}/${file}`;
-}
-
-export type VectorKind = 'images' | 'captions';
-
-export function flatIndexKey(version: string, kind: VectorKind): string {
-  return `${MODELS_PREFIX}/${version}/flat/${kind}.bin`;
 }
 
 /**

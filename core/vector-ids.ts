@@ -12,8 +12,9 @@
 
 import { requirePositiveInteger } from './errors.ts';
 import { sha256HexSync } from './hash.ts';
+import { VECTORIZE_LIMITS } from './limits.ts';
 
-export const VECTOR_ID_MAX_BYTES = 64;
+export const VECTOR_ID_MAX_BYTES = VECTORIZE_LIMITS.idBytes;
 
 const encoder = new TextEncoder();
 

@@ -8,9 +8,10 @@
  */
 
 import { JointspaceFormatError } from './errors.ts';
+import { VECTORIZE_LIMITS } from './limits.ts';
 
-/** Vectorize's limit on one vector's metadata (REFERENCE.md). */
-export const METADATA_MAX_BYTES = 10 * 1024;
+/** Vectorize's limit on one vector's metadata. */
+export const METADATA_MAX_BYTES = VECTORIZE_LIMITS.metadataBytes;
 
 export interface ImageMetadata {
   /** The image's file name in the dataset. */

@@ -9,6 +9,8 @@ declare namespace Cloudflare {
     /** The model versions served; see worker/model/served-models.ts. */
     RETRIEVAL_MODEL?: string;
     REGULARITIES_MODEL?: string;
+    /** With VECTOR_INDEX flat (the default): which flat index files to load, float32 (default) or int8. */
+    FLAT_INDEX_ENCODING?: string;
     /** Vectorize bindings, used when VECTOR_INDEX is 'vectorize' (one index per version). */
     RETRIEVAL_IMAGES?: Vectorize;
     RETRIEVAL_CAPTIONS?: Vectorize;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { ModelManifest, Space } from '../../core/manifest.ts';
-import type { VectorKind } from '../../core/r2-layout.ts';
+import type { ModelManifest } from '../../core/manifest.ts';
+import type { Space, VectorKind } from '../../core/model-files.ts';
 
 /**
  * Names of what a deploy creates. One Vectorize index per model version and kind: ids are
@@ -16,12 +16,6 @@ export type DeployEnv = (typeof DEPLOY_ENVS)[number];
 export const BUCKETS: Record<DeployEnv, string> = {
   staging: 'jointspace-models-staging',
   production: 'jointspace-models',
-};
-
-/** Which vector kinds each space serves: analogy needs only the images of the bag-of-words space. */
-export const KINDS: Record<Space, readonly VectorKind[]> = {
-  retrieval: ['images', 'captions'],
-  regularities: ['images'],
 };
 
 /** The worker's Vectorize binding for a space's kind. */

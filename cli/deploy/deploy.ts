@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MODEL_FILES, type ModelManifest, SPACES, type Space } from '../../core/manifest.ts';
+import type { ModelManifest } from '../../core/manifest.ts';
+import { SPACE_SERVES, SPACES, type Space } from '../../core/model-files.ts';
 import { modelFileKey } from '../../core/r2-layout.ts';
+import { servedFiles } from '../../core/version-check.ts';
 import { readModelVersion } from '../../trainer/export/model-version.ts';
 import type { CloudflareApi } from './cloudflare-api.ts';
 import {
@@ -12,7 +14,6 @@ import {
   type DeploymentState,
   emptyState,
   indexName,
-  KINDS,
   STATE_KEY,
 } from './deploy-plan.ts';
 import { uploadVectors, waitUntilQueryable } from './vector-upload.ts';
@@ -127,12 +128,9 @@ async function uploadModelFiles(
   log: (line: string) => void,
 ): Promise<void> {
   const bucket = BUCKETS[env];
-  for (const file of [
-    MODEL_FILES.vocabulary,
-    MODEL_FILES.sentenceEncoder,
-    MODEL_FILES.imageProjection,
-    MODEL_FILES.manifest,
-  ]) {
+  // The manifest last: a worker that finds it finds every file it names.
+  const [manifestFile, ...rest] = servedFiles(manifest, null);
+  for (const file of [...rest, manifestFile as string]) {
     const key = modelFileKey(manifest.version, file);
     const bytes = new Uint8Array(await readFile(join(dir, file)));
     const there = await api.headR2Object(bucket, key);
@@ -160,7 +158,7 @@ async function switchWorker(options: DeployOptions, state: DeploymentState): Pro
   const vectorize: { binding: string; indexName: string }[] = [];
   for (const space of SPACES) {
     const version = state[space].current as string;
-    for (const kind of KINDS[space])
+    for (const kind of SPACE_SERVES[space].kinds)
       vectorize.push({
         binding: bindingName(space, kind),
         indexName: indexName({ version, space }, kind),
@@ -189,12 +187,13 @@ export async function deployVersion(dir: string, options: DeployOptions): Promis
 
   await ensureBucket(api, env, log);
   const indexes: Record<string, string> = {};
-  for (const kind of KINDS[space]) indexes[kind] = await ensureIndex(api, manifest, kind, log);
+  for (const kind of SPACE_SERVES[space].kinds)
+    indexes[kind] = await ensureIndex(api, manifest, kind, log);
   await uploadModelFiles(api, env, dir, manifest, log);
 
   const journalDir = join(dir, '.deploy');
   await mkdir(journalDir, { recursive: true });
-  for (const kind of KINDS[space]) {
+  for (const kind of SPACE_SERVES[space].kinds) {
     const index = indexes[kind] as string;
     const total = manifest.vectors[kind].count;
     log(`uploading ${total} ${kind === 'images' ? 'image' : 'caption'} vectors to ${index}`);

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MODEL_FILES, parseManifest, type Space } from '../../core/manifest.ts';
+import { parseManifest } from '../../core/manifest.ts';
+import { MODEL_FILES, type Space } from '../../core/model-files.ts';
 import { loadDataset } from '../../trainer/data/load.ts';
 import { DEFAULT_WORLD_OPTIONS, generateDemoWorld } from '../../trainer/demo/world.ts';
 import { isUpToDate, writeDemoWorld } from '../../trainer/demo/write-world.ts';
@@ -74,11 +75,13 @@ async function recordedVersions(paths: LocalPaths): Promise<LocalVersions | null
   if (!existsSync(path)) return null;
   try {
     const v = JSON.parse(await readFile(path, 'utf8')) as LocalVersions;
-    // Only that the folders are there and say they are these versions: their files' checksums
-    // are verified by r2ObjectsOf, which every caller runs next, before anything is seeded.
+    // Only that the folders are there, say they are these versions and hold flat index files
+    // (older exports did not): their files' checksums are verified by r2ObjectsOf, which every
+    // caller runs next, before anything is seeded.
     for (const version of [v.retrieval, v.regularities]) {
       const file = join(paths.artifacts, version, MODEL_FILES.manifest);
-      if (parseManifest(JSON.parse(await readFile(file, 'utf8'))).version !== version) return null;
+      const manifest = parseManifest(JSON.parse(await readFile(file, 'utf8')));
+      if (manifest.version !== version || manifest.vectors.images.flat === undefined) return null;
     }
     return v;
   } catch {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { JointspaceFormatError } from '../../core/errors.ts';
-import { MODEL_FILES, type ModelManifest, parseManifest } from '../../core/manifest.ts';
+import { type ModelManifest, parseManifest } from '../../core/manifest.ts';
+import { MODEL_FILES } from '../../core/model-files.ts';
 
 const sha = (c: string) => c.repeat(64);
 

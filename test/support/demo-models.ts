@@ -108,12 +108,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       '--threads',
       '1',
     );
-    const kinds =
-      plan.space === 'retrieval' ? (['images', 'captions'] as const) : (['images'] as const);
-    for (const o of await r2ObjectsOf(join(root, 'artifacts'), version, {
-      encoding: 'float32',
-      kinds,
-    })) {
+    for (const o of await r2ObjectsOf(join(root, 'artifacts'), version, 'float32')) {
       objects.push({ key: o.key, base64: (await readFile(o.path)).toString('base64') });
     }
   }

@@ -2,13 +2,9 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  type ManifestFile,
-  MODEL_FILES,
-  MODEL_VERSION_PATTERN,
-  type ModelManifest,
-  parseManifest,
-} from '../../core/manifest.ts';
+import { type ManifestFile, type ModelManifest, parseManifest } from '../../core/manifest.ts';
+import { MODEL_FILES, MODEL_VERSION_PATTERN } from '../../core/model-files.ts';
+import { fileProblem } from '../../core/version-check.ts';
 
 /**
  * A model version's name, its files' checksums, and putting a finished folder in place.
@@ -81,16 +77,11 @@ export async function readModelVersion(dir: string): Promise<ModelManifest> {
   if (!existsSync(path))
     throw new Error(`${dir} has no ${MODEL_FILES.manifest}: not a model version folder`);
   const manifest = parseManifest(JSON.parse(await readFile(path, 'utf8')));
-  for (const [name, expected] of Object.entries(manifest.files)) {
+  for (const name of Object.keys(manifest.files)) {
     const filePath = join(dir, name);
-    if (!existsSync(filePath))
-      throw new Error(`${dir}: ${name} is listed in the manifest but missing`);
-    const actual = await fileEntryAt(filePath);
-    if (actual.sha256 !== expected.sha256 || actual.bytes !== expected.bytes) {
-      throw new Error(
-        `${dir}: ${name} does not match its checksum in the manifest (changed or truncated)`,
-      );
-    }
+    const actual = existsSync(filePath) ? await fileEntryAt(filePath) : null;
+    const problem = fileProblem(manifest, name, actual);
+    if (problem !== null) throw new Error(`${dir}: ${problem}`);
   }
   return manifest;
 }

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import * as ort from 'onnxruntime-web';
-import { IMAGE_PROJECTION_IO, SENTENCE_ENCODER_IO } from '../../core/manifest.ts';
+import { IMAGE_PROJECTION_IO, SENTENCE_ENCODER_IO } from '../../core/model-files.ts';
 
 /**
  * Runs the exported ONNX files in onnxruntime-web, the worker's runtime, on a sample of the

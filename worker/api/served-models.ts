@@ -1,6 +1,13 @@
 import { JointspaceFormatError } from '../../core/errors.ts';
 import type { ModelManifest } from '../../core/manifest.ts';
-import { flatIndexKey, type VectorKind } from '../../core/r2-layout.ts';
+import {
+  FLAT_INDEX_ENCODINGS,
+  type FlatIndexEncoding,
+  SPACE_SERVES,
+  type VectorKind,
+} from '../../core/model-files.ts';
+import { modelFileKey } from '../../core/r2-layout.ts';
+import { flatFileOf } from '../../core/version-check.ts';
 import { type IndexOpener, loadModelSpace, type ModelSpace } from '../model/model-space.ts';
 import { QueryError } from '../query-error.ts';
 import { FlatIndexNotFoundError, loadFlatIndex } from '../vector-index/flat-index.ts';
@@ -23,6 +30,7 @@ export type ModelEnv = Pick<
   | 'RETRIEVAL_MODEL'
   | 'REGULARITIES_MODEL'
   | 'VECTOR_INDEX'
+  | 'FLAT_INDEX_ENCODING'
   | 'RETRIEVAL_IMAGES'
   | 'RETRIEVAL_CAPTIONS'
   | 'REGULARITIES_IMAGES'
@@ -30,10 +38,10 @@ export type ModelEnv = Pick<
 
 const spaces = new Map<string, Promise<ModelSpace>>();
 
-function flatOpener(bucket: R2Bucket): IndexOpener {
+function flatOpener(bucket: R2Bucket, encoding: FlatIndexEncoding): IndexOpener {
   return (async (manifest: ModelManifest, kind: VectorKind) => {
-    const key = flatIndexKey(manifest.version, kind);
     try {
+      const key = modelFileKey(manifest.version, flatFileOf(manifest, kind, encoding));
       return await loadFlatIndex(bucket, key, {
         version: manifest.version,
         dimension: manifest.model.dimension,
@@ -81,7 +89,8 @@ function loadSpace(
   space: 'retrieval' | 'regularities',
 ): Promise<ModelSpace> {
   const backend = env.VECTOR_INDEX ?? 'flat';
-  const cacheKey = `${backend}:${space}:${version}`;
+  const encoding = env.FLAT_INDEX_ENCODING ?? 'float32';
+  const cacheKey = `${backend}:${encoding}:${space}:${version}`;
   let loading = spaces.get(cacheKey);
   if (!loading) {
     if (backend !== 'flat' && backend !== 'vectorize') {
@@ -93,12 +102,24 @@ function loadSpace(
         ),
       );
     }
+    if (!(FLAT_INDEX_ENCODINGS as readonly string[]).includes(encoding)) {
+      return Promise.reject(
+        new QueryError(
+          'MODEL_UNAVAILABLE',
+          `FLAT_INDEX_ENCODING must be ${FLAT_INDEX_ENCODINGS.join(' or ')}, got ${JSON.stringify(encoding)}`,
+          {},
+        ),
+      );
+    }
     loading = loadModelSpace({
       bucket: env.MODELS,
       version,
-      openIndex: backend === 'flat' ? flatOpener(env.MODELS) : vectorizeOpener(env),
-      withCaptions: space === 'retrieval',
-      withImageProjection: space === 'retrieval',
+      openIndex:
+        backend === 'flat'
+          ? flatOpener(env.MODELS, encoding as FlatIndexEncoding)
+          : vectorizeOpener(env),
+      withCaptions: SPACE_SERVES[space].kinds.includes('captions'),
+      withImageProjection: SPACE_SERVES[space].imageProjection,
     }).then((loaded) => {
       if (loaded.manifest.space !== space) {
         throw new QueryError(

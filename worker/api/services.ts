@@ -65,12 +65,3 @@ export interface JointspaceServices {
   /** Captions of one image (its own, from the dataset), in order. */
   captionsOf(imageId: string): Promise<CaptionRecord[]>;
 }
-
-/** Limits the API enforces (Vectorize answers at most 100 matches a query). */
-export const LIMITS = {
-  maxResults: 100,
-  defaultFirst: 10,
-  maxTextCharacters: 1000,
-  analogyPoolDefault: 20,
-  analogyKDefault: 4,
-} as const;

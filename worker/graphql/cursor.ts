@@ -4,12 +4,12 @@
  * anyone who treats them as tokens; a string that is not one of ours is refused, not guessed at.
  */
 
-import { LIMITS } from '../api/services.ts';
+import { QUERY_LIMITS } from '../../core/limits.ts';
 import { QueryError } from '../query-error.ts';
 
 const PREFIX = 'offset:';
-/** The last position a list can have: lists hold at most LIMITS.maxResults results. */
-const MAX_POSITION = LIMITS.maxResults - 1;
+/** The last position a list can have: lists hold at most QUERY_LIMITS.maxResults results. */
+const MAX_POSITION = QUERY_LIMITS.maxResults - 1;
 
 export function encodeCursor(position: number): string {
   return btoa(`${PREFIX}${position}`);

@@ -1,11 +1,12 @@
 /**
  * Forward paging over ranked lists (GitHub's and Relay's `first`/`after`). The services answer a
  * top-k query, so page n is the slice [start, end) of a top-(end + 1) list: one result more than
- * the page tells whether a next page exists. Lists end at LIMITS.maxResults (what the vector
+ * the page tells whether a next page exists. Lists end at QUERY_LIMITS.maxResults (what the vector
  * index answers at most), and the services keep equal scores in a stable order, so pages never
  * overlap or skip.
  */
-import { LIMITS, type Scored } from '../api/services.ts';
+import { QUERY_LIMITS } from '../../core/limits.ts';
+import type { Scored } from '../api/services.ts';
 import { requireInRange } from './arguments.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { ConnectionParent } from './mappers.ts';
@@ -19,14 +20,14 @@ export interface PageWindow {
   topK: number;
 }
 
-/** Validates `first` (1..LIMITS.maxResults) and `after` and says which slice to answer. */
+/** Validates `first` (1..QUERY_LIMITS.maxResults) and `after` and says which slice to answer. */
 export function pageWindow(first: number, after: string | null | undefined): PageWindow {
-  requireInRange('first', first, 1, LIMITS.maxResults);
+  requireInRange('first', first, 1, QUERY_LIMITS.maxResults);
   const start = after == null ? 0 : decodeCursor(after) + 1;
-  const end = Math.min(start + first, LIMITS.maxResults);
+  const end = Math.min(start + first, QUERY_LIMITS.maxResults);
   // After the list's last position the page is empty, but the query still runs: its errors
   // (empty text, unknown image) and the parsed query text are part of the answer.
-  const topK = Math.max(1, Math.min(end + 1, LIMITS.maxResults));
+  const topK = Math.max(1, Math.min(end + 1, QUERY_LIMITS.maxResults));
   return { start, end, topK };
 }
 
@@ -43,7 +44,7 @@ export function toConnection<T>(
   return {
     edges,
     pageInfo: {
-      hasNextPage: window.end < LIMITS.maxResults && results.length > window.end,
+      hasNextPage: window.end < QUERY_LIMITS.maxResults && results.length > window.end,
       hasPreviousPage: window.start > 0,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,

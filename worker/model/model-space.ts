@@ -1,7 +1,9 @@
 import { sha256Hex } from '../../core/hash.ts';
-import { MODEL_FILES, type ModelManifest, parseManifest } from '../../core/manifest.ts';
-import { modelFileKey, type VectorKind } from '../../core/r2-layout.ts';
+import { type ModelManifest, parseManifest } from '../../core/manifest.ts';
+import { MODEL_FILES, type VectorKind } from '../../core/model-files.ts';
+import { modelFileKey } from '../../core/r2-layout.ts';
 import type { CaptionMetadata, ImageMetadata } from '../../core/vector-records.ts';
+import { fileProblem, indexProblem } from '../../core/version-check.ts';
 import { Vocabulary, type VocabularyJSON } from '../../core/vocabulary.ts';
 import { createSession, type InferenceSession } from '../onnx/ort-runtime.ts';
 import { QueryError } from '../query-error.ts';
@@ -50,20 +52,17 @@ async function readBytes(bucket: R2Bucket, version: string, file: string): Promi
   return new Uint8Array(await object.arrayBuffer());
 }
 
-/** Checks a file against the manifest's size and SHA-256. */
+/** Checks a file against the manifest's size and SHA-256 (core's one check). */
 async function checked(
   manifest: ModelManifest,
   file: string,
   bytes: Uint8Array,
 ): Promise<Uint8Array> {
-  const expected = manifest.files[file];
-  if (!expected) throw unavailable(manifest.version, `${file} is not listed in the manifest`);
-  if (bytes.length !== expected.bytes || (await sha256Hex(bytes)) !== expected.sha256) {
-    throw unavailable(
-      manifest.version,
-      `${file} does not match its SHA-256 in the manifest (a file of another version?)`,
-    );
-  }
+  const problem = fileProblem(manifest, file, {
+    bytes: bytes.length,
+    sha256: await sha256Hex(bytes),
+  });
+  if (problem !== null) throw unavailable(manifest.version, problem);
   return bytes;
 }
 
@@ -129,18 +128,6 @@ async function requireMatchingIndex(
   kind: VectorKind,
   index: VectorIndex<unknown>,
 ): Promise<void> {
-  const { dimension, count } = await index.describe();
-  if (dimension !== manifest.model.dimension) {
-    throw unavailable(
-      manifest.version,
-      `its ${kind} index holds ${dimension}-d vectors; the model makes ${manifest.model.dimension}-d`,
-    );
-  }
-  const expected = manifest.vectors[kind].count;
-  if (count !== expected) {
-    throw unavailable(
-      manifest.version,
-      `its ${kind} index holds ${count} vectors; the export wrote ${expected}`,
-    );
-  }
+  const problem = indexProblem(manifest, kind, await index.describe());
+  if (problem !== null) throw unavailable(manifest.version, problem);
 }

@@ -1,7 +1,7 @@
+import { QUERY_LIMITS } from '../../core/limits.ts';
 import type { ModelManifest } from '../../core/manifest.ts';
 import { tokenize } from '../../core/tokenizer.ts';
 import { UNK_ID, type Vocabulary } from '../../core/vocabulary.ts';
-import { LIMITS } from '../api/services.ts';
 import { QueryError } from '../query-error.ts';
 
 /**
@@ -17,19 +17,19 @@ export interface QueryIds {
 }
 
 /**
- * A text argument must be at most LIMITS.maxTextCharacters long.
+ * A text argument must be at most QUERY_LIMITS.maxTextCharacters long.
  * Counted in code points (what a person calls characters). The GraphQL layer runs it before any
  * model is loaded; queryIds runs it for every caller.
  */
 export function requireTextLength(argument: string, text: string): void {
   // Code units bound code points from above, so only a text that may be too long is counted.
-  if (text.length <= LIMITS.maxTextCharacters) return;
+  if (text.length <= QUERY_LIMITS.maxTextCharacters) return;
   const characters = [...text].length;
-  if (characters > LIMITS.maxTextCharacters) {
+  if (characters > QUERY_LIMITS.maxTextCharacters) {
     throw new QueryError(
       'TEXT_TOO_LONG',
-      `${argument} has ${characters} characters; at most ${LIMITS.maxTextCharacters} are read`,
-      { argument, maxCharacters: LIMITS.maxTextCharacters, characters },
+      `${argument} has ${characters} characters; at most ${QUERY_LIMITS.maxTextCharacters} are read`,
+      { argument, maxCharacters: QUERY_LIMITS.maxTextCharacters, characters },
     );
   }
 }
@@ -52,7 +52,7 @@ export function queryIds(
       {
         tokens: tokens.length,
         maxTokens: manifest.model.maxTokens,
-        maxCharacters: LIMITS.maxTextCharacters,
+        maxCharacters: QUERY_LIMITS.maxTextCharacters,
       },
     );
   }

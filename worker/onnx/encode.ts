@@ -7,13 +7,12 @@
  * with JointspaceInputError, before anything runs.
  */
 import { JointspaceFormatError, JointspaceInputError } from '../../core/errors.ts';
+import { IMAGE_PROJECTION_IO, SENTENCE_ENCODER_IO } from '../../core/model-files.ts';
 import { rowCount } from '../../core/vectors.ts';
 import { type InferenceSession, Tensor } from './ort-runtime.ts';
 
-export const SENTENCE_INPUT = 'token_ids';
-export const SENTENCE_OUTPUT = 'sentence_vector';
-export const IMAGE_INPUT = 'image_features';
-export const IMAGE_OUTPUT = 'image_vector';
+const { input: SENTENCE_INPUT, output: SENTENCE_OUTPUT } = SENTENCE_ENCODER_IO;
+const { input: IMAGE_INPUT, output: IMAGE_OUTPUT } = IMAGE_PROJECTION_IO;
 
 function requireNames(session: InferenceSession, input: string, output: string, what: string) {
   if (!session.inputNames.includes(input)) {

@@ -5,10 +5,11 @@
  */
 
 import { JointspaceInputError } from '../../core/errors.ts';
+import { QUERY_LIMITS } from '../../core/limits.ts';
 import { l2Norm } from '../../core/vectors.ts';
 
-/** The interface's ceiling, and Vectorize's largest topK (without values or full metadata). */
-export const MAX_TOP_K = 100;
+/** The interface's ceiling: the API's longest list, and Vectorize's largest topK. */
+export const MAX_TOP_K = QUERY_LIMITS.maxResults;
 
 /**
  * Throws JointspaceInputError unless topK is an integer in 1..MAX_TOP_K and the vector is

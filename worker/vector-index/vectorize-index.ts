@@ -35,15 +35,9 @@ import {
   JointspaceInputError,
   requirePositiveInteger,
 } from '../../core/errors.ts';
+import { VECTORIZE_LIMITS } from '../../core/limits.ts';
 import { checkQuery } from './query-checks.ts';
 import type { IndexDescription, StoredVector, VectorIndex, VectorMatch } from './vector-index.ts';
-
-/** Vectorize's documented limits (see the comment above for the sources). */
-export const VECTORIZE_LIMITS = {
-  topK: 100,
-  topKWithValuesOrAllMetadata: 20,
-  namespaceBytes: 64,
-} as const;
 
 /** Ids per getByIds call: an assumption (undocumented), see the comment above. */
 export const DEFAULT_GET_BY_IDS_BATCH = 20;

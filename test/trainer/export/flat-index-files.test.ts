@@ -5,7 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JointspaceFormatError, JointspaceInputError } from '../../../core/errors.ts';
 import { decodeFlatIndex, encodeFlatIndex } from '../../../core/flat-index.ts';
 import { formatVectorRecord } from '../../../core/vector-records.ts';
-import { writeFlatIndexFromNdjson } from '../../../trainer/export/flat-index-files.ts';
+import {
+  writeFlatIndexesFromNdjson,
+  writeVersionFlatIndexes,
+} from '../../../trainer/export/flat-index-files.ts';
 
 let dir: string;
 
@@ -41,8 +44,8 @@ async function ndjson(name: string, recs: ReturnType<typeof records>): Promise<s
   return path;
 }
 
-describe('writeFlatIndexFromNdjson', () => {
-  it('writes exactly what encodeFlatIndex writes, float32 and int8', async () => {
+describe('writeFlatIndexesFromNdjson', () => {
+  it('writes exactly what encodeFlatIndex writes, float32 and int8, in one read', async () => {
     // 700 x 512 float32 is 1.4 MB of vectors: more than one buffered write.
     for (const [n, d] of [
       [12, 4],
@@ -50,19 +53,21 @@ describe('writeFlatIndexFromNdjson', () => {
     ] as const) {
       const recs = records(n, d);
       const input = await ndjson(`captions-${n}.ndjson`, recs);
-      for (const encoding of ['float32', 'int8'] as const) {
-        const out = join(dir, `captions-${n}.${encoding}.bin`);
-        const result = await writeFlatIndexFromNdjson(input, out, {
-          version: 'demo-v1',
-          dimension: d,
-          encoding,
-        });
-        const bytes = new Uint8Array(await readFile(out));
+      const outputs = (['float32', 'int8'] as const).map((encoding) => ({
+        encoding,
+        path: join(dir, `captions-${n}.${encoding}.bin`),
+      }));
+      const result = await writeFlatIndexesFromNdjson(input, outputs, {
+        version: 'demo-v1',
+        dimension: d,
+      });
+      expect(result).toEqual({ count: n });
+      for (const { encoding, path } of outputs) {
+        const bytes = new Uint8Array(await readFile(path));
         const expected = encodeFlatIndex(
           { version: 'demo-v1', dimension: d, records: recs },
           encoding,
         );
-        expect(result).toEqual({ count: n, bytes: expected.length });
         expect(Buffer.compare(bytes, expected)).toBe(0);
         const data = decodeFlatIndex(bytes);
         expect(data.ids[n - 1]).toBe(recs[n - 1]!.id);
@@ -93,20 +98,60 @@ describe('writeFlatIndexFromNdjson', () => {
       const out = join(dir, 'bad-out', 'x.bin');
       await rm(join(dir, 'bad-out'), { recursive: true, force: true });
       await mkdir(join(dir, 'bad-out'));
-      const run = writeFlatIndexFromNdjson(input, out, {
-        version: 'demo-v1',
-        dimension: 4,
-        encoding: 'int8',
-      });
-      await expect(run).rejects.toThrow(type);
-      await expect(
-        writeFlatIndexFromNdjson(input, out, {
-          version: 'demo-v1',
-          dimension: 4,
-          encoding: 'int8',
-        }),
-      ).rejects.toThrow(message);
+      const write = () =>
+        writeFlatIndexesFromNdjson(
+          input,
+          [
+            { path: out, encoding: 'int8' },
+            { path: `${out}.f32`, encoding: 'float32' },
+          ],
+          { version: 'demo-v1', dimension: 4 },
+        );
+      await expect(write()).rejects.toThrow(type);
+      await expect(write()).rejects.toThrow(message);
       expect(await readdir(join(dir, 'bad-out'))).toEqual([]);
     }
+  });
+});
+
+describe('writeVersionFlatIndexes', () => {
+  it('writes every kind in every encoding under flat/, with the entries a manifest lists', async () => {
+    const version = join(dir, 'version');
+    await mkdir(version);
+    const recs = records(10, 4);
+    await writeFile(
+      join(version, 'images.ndjson'),
+      recs
+        .slice(0, 2)
+        .map((r) => formatVectorRecord(r.id.split('#')[0]!, r.values, { file: 'x', split: 'test' }))
+        .join('\n'),
+    );
+    await writeFile(
+      join(version, 'captions.ndjson'),
+      recs.map((r) => formatVectorRecord(r.id, r.values, r.metadata)).join('\n'),
+    );
+    const { files, flat } = await writeVersionFlatIndexes(
+      version,
+      { images: 'images.ndjson', captions: 'captions.ndjson' },
+      { version: 'demo-v1', dimension: 4 },
+    );
+    expect(flat).toEqual({
+      images: { float32: 'flat/images.float32.bin', int8: 'flat/images.int8.bin' },
+      captions: { float32: 'flat/captions.float32.bin', int8: 'flat/captions.int8.bin' },
+    });
+    expect(Object.keys(files).sort()).toEqual(
+      Object.values(flat)
+        .flatMap((byEncoding) => Object.values(byEncoding))
+        .sort(),
+    );
+    const captions = decodeFlatIndex(
+      new Uint8Array(await readFile(join(version, flat.captions.int8))),
+    );
+    expect(captions.count).toBe(10);
+    expect(captions.encoding).toBe('int8');
+    expect(files[flat.captions.int8]!.bytes).toBe(
+      (await readFile(join(version, flat.captions.int8))).length,
+    );
+    expect(await readdir(join(version, 'flat'))).toHaveLength(4);
   });
 });

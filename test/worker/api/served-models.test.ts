@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { MODEL_FILES } from '../../../core/manifest.ts';
-import { flatIndexKey, modelFileKey } from '../../../core/r2-layout.ts';
+import { flatIndexFile, MODEL_FILES } from '../../../core/model-files.ts';
+import { modelFileKey } from '../../../core/r2-layout.ts';
 import { type ModelEnv, servicesFor } from '../../../worker/api/served-models.ts';
 import type { JointspaceServices } from '../../../worker/api/services.ts';
 import { QueryError } from '../../../worker/query-error.ts';
@@ -174,9 +174,7 @@ describe('loading refuses files that do not belong together', () => {
     );
     const e = await refusal(servicesFor(other));
     expect(e.code).toBe('MODEL_UNAVAILABLE');
-    expect(e.message).toMatch(
-      /broken-vocab: vocab.json does not match its SHA-256 in the manifest/,
-    );
+    expect(e.message).toMatch(/broken-vocab: vocab.json does not match the manifest/);
 
     // Right vocabulary, but the flat index of another version.
     await env.MODELS.put(
@@ -187,8 +185,10 @@ describe('loading refuses files that do not belong together', () => {
     );
     for (const kind of ['images', 'captions'] as const) {
       await env.MODELS.put(
-        flatIndexKey('broken-vocab', kind),
-        await (await env.MODELS.get(flatIndexKey('test-retrieval', kind)))!.arrayBuffer(),
+        modelFileKey('broken-vocab', flatIndexFile(kind, 'float32')),
+        await (await env.MODELS.get(
+          modelFileKey('test-retrieval', flatIndexFile(kind, 'float32')),
+        ))!.arrayBuffer(),
       );
     }
     const e2 = await refusal(servicesFor(other));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LIMITS } from '../../../worker/api/services.ts';
+import { QUERY_LIMITS } from '../../../core/limits.ts';
 import { decodeCursor, encodeCursor } from '../../../worker/graphql/cursor.ts';
 import { pageWindow, toConnection } from '../../../worker/graphql/paging.ts';
 import { CAPTIONS, createFakeServices, IMAGES } from '../../support/fake-services.ts';
@@ -98,7 +98,7 @@ describe('page windows', () => {
   it('ask the services for one result more than the page, up to the list limit', () => {
     expect(pageWindow(10, null)).toEqual({ start: 0, end: 10, topK: 11 });
     expect(pageWindow(10, encodeCursor(9))).toEqual({ start: 10, end: 20, topK: 21 });
-    expect(pageWindow(LIMITS.maxResults, null)).toEqual({ start: 0, end: 100, topK: 100 });
+    expect(pageWindow(QUERY_LIMITS.maxResults, null)).toEqual({ start: 0, end: 100, topK: 100 });
     expect(pageWindow(10, encodeCursor(95))).toEqual({ start: 96, end: 100, topK: 100 });
     expect(pageWindow(1, encodeCursor(99))).toEqual({ start: 100, end: 100, topK: 100 });
   });
@@ -114,7 +114,7 @@ describe('page windows', () => {
 describe('cursors', () => {
   it('are opaque base64 and round-trip every position of a list', () => {
     expect(encodeCursor(0)).toBe(btoa('offset:0'));
-    for (let position = 0; position < LIMITS.maxResults; position++) {
+    for (let position = 0; position < QUERY_LIMITS.maxResults; position++) {
       expect(decodeCursor(encodeCursor(position))).toBe(position);
     }
   });
@@ -122,7 +122,7 @@ describe('cursors', () => {
   it.each([
     ['not base64', '***'],
     ['base64 of something else', btoa('hello')],
-    ['a position past any list', btoa(`offset:${LIMITS.maxResults}`)],
+    ['a position past any list', btoa(`offset:${QUERY_LIMITS.maxResults}`)],
     ['a negative position', btoa('offset:-1')],
     ['a leading zero', btoa('offset:01')],
     ['base64 without its padding', btoa('offset:1').replace(/=+$/, '')],

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeFlatIndex,
   encodeFlatIndex,
-  type FlatIndexEncoding,
   type FlatIndexRecord,
   flatIndexRow,
 } from '../../../core/flat-index.ts';
+import type { FlatIndexEncoding } from '../../../core/model-files.ts';
 import { FlatIndex } from '../../../worker/vector-index/flat-index.ts';
 import { randomUnitVectors } from '../../support/random-vectors.ts';
 import {

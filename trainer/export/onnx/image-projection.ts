@@ -1,4 +1,4 @@
-import { IMAGE_PROJECTION_IO } from '../../../core/manifest.ts';
+import { IMAGE_PROJECTION_IO } from '../../../core/model-files.ts';
 import type { ModelConfig } from '../../model/config.ts';
 import { matrix, type StoredWeights } from '../stored-weights.ts';
 import { DataType, GraphBuilder } from './graph-builder.ts';

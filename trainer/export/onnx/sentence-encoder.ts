@@ -1,4 +1,4 @@
-import { SENTENCE_ENCODER_IO } from '../../../core/manifest.ts';
+import { SENTENCE_ENCODER_IO } from '../../../core/model-files.ts';
 import type { ModelConfig } from '../../model/config.ts';
 import { matrix, type StoredWeights, vector } from '../stored-weights.ts';
 import { permuteColumnBlocks, transposeStored } from '../weight-precision.ts';

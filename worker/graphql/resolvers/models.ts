@@ -6,8 +6,8 @@
 import type {
   WeightPrecision as ManifestWeightPrecision,
   SentenceEncoderKind,
-  Space as SpaceName,
 } from '../../../core/manifest.ts';
+import type { Space as SpaceName } from '../../../core/model-files.ts';
 import type {
   Resolvers,
   SentenceEncoder,

@@ -3,7 +3,7 @@
  * that touches a model is behind `services`; expected failures are QueryErrors thrown by either.
  */
 
-import { LIMITS } from '../../api/services.ts';
+import { QUERY_LIMITS } from '../../../core/limits.ts';
 import { requireInRange, requireTextLength } from '../arguments.ts';
 import type { QueryResolvers } from '../generated/resolvers-types.ts';
 import { pageWindow, toConnection } from '../paging.ts';
@@ -28,7 +28,7 @@ export const queryResolvers: QueryResolvers = {
   },
 
   async analogy(_root, { imageId, minus, plus, pool, k }, { services }) {
-    requireInRange('pool', pool, 1, LIMITS.maxResults);
+    requireInRange('pool', pool, 1, QUERY_LIMITS.maxResults);
     requireInRange('k', k, 1, pool);
     requireTextLength('minus', minus.join(' '));
     requireTextLength('plus', plus.join(' '));

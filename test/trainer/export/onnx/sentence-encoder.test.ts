@@ -16,9 +16,9 @@ import {
 } from '../../../../trainer/export/stored-weights.ts';
 import { ENCODERS, type EncoderKind, type ModelConfig } from '../../../../trainer/model/config.ts';
 import { initialWeights, JointModel } from '../../../../trainer/model/model.ts';
+import { packBatch } from '../../../../trainer/model/token-batch.ts';
 import { Random } from '../../../../trainer/random.ts';
 import { selectBackend } from '../../../../trainer/tf/backend.ts';
-import { packBatch } from '../../../../trainer/train/batches.ts';
 
 /**
  * The exported ONNX encoders against the trainer's model, in both ONNX Runtimes: onnxruntime-node
