@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { JointModel } from '../model/model.ts';
-import { chunks, packBatch } from '../train/batches.ts';
+import { chunks, packBatch } from '../model/token-batch.ts';
 
 /**
  * Embeds a whole split with a model, forward only, in chunks (memory stays bounded), and

@@ -4,7 +4,7 @@ import { type DirectionMetrics, type RankingMetrics, rankingMetrics } from '../.
 import type { Vocabulary } from '../../core/vocabulary.ts';
 import type { SplitData } from '../data/dataset.ts';
 import type { JointModel } from '../model/model.ts';
-import { encodeCaptions } from '../train/batches.ts';
+import { encodeCaptions } from '../model/token-batch.ts';
 import { embedCaptions, embedImages } from './embed.ts';
 
 /**

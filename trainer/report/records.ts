@@ -4,6 +4,8 @@
  * in the same log; they are skipped here.
  */
 
+import type { DirectionMetrics, RankingMetrics } from '../../core/metrics.ts';
+
 /** Retrieval results in one direction. Recalls are percentages (0-100), median rank is 1-based. */
 export type RecallSet = { r1: number; r5: number; r10: number; medianRank: number };
 
@@ -34,6 +36,24 @@ export type ValRecord = {
 };
 
 export type TrainingRecord = TrainRecord | ValRecord;
+
+/** The log record of one validation: the paper's table without the per-query ranks. */
+export function valRecordOf(metrics: RankingMetrics, update: number, epoch: number): ValRecord {
+  const pick = (d: DirectionMetrics): RecallSet => ({
+    r1: d.r1,
+    r5: d.r5,
+    r10: d.r10,
+    medianRank: d.medianRank,
+  });
+  return {
+    kind: 'val',
+    update,
+    epoch,
+    rsum: metrics.rsum,
+    annotation: pick(metrics.annotation),
+    search: pick(metrics.search),
+  };
+}
 
 function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);

@@ -1,14 +1,17 @@
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import type { VocabularyJSON } from '../../core/vocabulary.ts';
 import type { ModelConfig, TrainConfig } from '../model/config.ts';
+import { type JointModel, paramShapes } from '../model/model.ts';
 
 /**
  * A checkpoint is one file: a magic line, a JSON header (configs, vocabulary, progress, and
  * where each tensor lies), then the float32 values of the model's weights and the optimizer's
  * state. It is written to a temporary file beside the target, flushed to disk, and renamed over
  * the target: a crash at any moment leaves either the old checkpoint or the new one, never a
- * torn file.
+ * torn file. `snapshot` and `restoreOptimizer` move a model and Adam's state in and out of one,
+ * so that a resumed run is bitwise the run that was never interrupted.
  */
 
 const MAGIC = 'JOINTSPACE-CKPT-1\n';
@@ -149,4 +152,73 @@ export async function loadCheckpoint(path: string): Promise<Checkpoint> {
   const { tensors: _, ...header } = parsed;
   checkpoint.header = header;
   return checkpoint;
+}
+
+/**
+ * Adam's running powers beta1^t and beta2^t. tfjs keeps them as variables updated by one
+ * multiplication per step, but its setWeights recomputes them as pow(beta, t + 1), which differs
+ * in the last bits: a resumed run would drift from an uninterrupted one. So they are saved and
+ * restored as they are. (Private in tfjs's typings, hence the structural access.)
+ */
+const ADAM_POWERS = ['accBeta1', 'accBeta2'] as const;
+const ADAM_POWER_PREFIX = 'adam:';
+type AdamPowers = Partial<Record<(typeof ADAM_POWERS)[number], tf.Variable>>;
+
+/** Model and optimizer state as a checkpoint. */
+export async function snapshot(
+  model: JointModel,
+  optimizer: tf.Optimizer | undefined,
+  header: CheckpointHeader,
+): Promise<Checkpoint> {
+  const weights = await model.weights();
+  const shapes: Record<string, number[]> = {};
+  for (const [name, shape] of Object.entries(paramShapes(model.config)))
+    shapes[`weights:${name}`] = shape;
+  const state: Record<string, Float32Array> = {};
+  if (optimizer) {
+    for (const { name, tensor } of await optimizer.getWeights()) {
+      const relative = name.startsWith(`${model.prefix}/`)
+        ? name.slice(model.prefix.length + 1)
+        : name;
+      // Stored as float32, whatever the dtype: the iteration count is an int32 tensor, whose
+      // bytes read back as float32 would be a denormal (so Adam's bias correction restarted).
+      state[relative] = Float32Array.from(await tensor.data());
+      shapes[`optimizer:${relative}`] = tensor.shape;
+    }
+    for (const key of ADAM_POWERS) {
+      const power = (optimizer as unknown as AdamPowers)[key];
+      if (!power) continue;
+      state[`${ADAM_POWER_PREFIX}${key}`] = Float32Array.from(await power.data());
+      shapes[`optimizer:${ADAM_POWER_PREFIX}${key}`] = [];
+    }
+  }
+  return { header, weights, optimizer: state, shapes };
+}
+
+export async function restoreOptimizer(
+  optimizer: tf.Optimizer,
+  model: JointModel,
+  checkpoint: Checkpoint,
+) {
+  const entries = Object.entries(checkpoint.optimizer).filter(
+    ([name]) => !name.startsWith(ADAM_POWER_PREFIX),
+  );
+  if (entries.length === 0) return;
+  const tensors = entries.map(([name, values]) => {
+    if (name === 'iter' && !Number.isInteger(values[0])) {
+      // Written by a version that stored the int32 count's bytes as they were.
+      values = Float32Array.from(new Int32Array(values.buffer, values.byteOffset, 1));
+    }
+    return {
+      name: name === 'iter' ? name : `${model.prefix}/${name}`,
+      tensor: tf.tensor(values, checkpoint.shapes[`optimizer:${name}`]),
+    };
+  });
+  await optimizer.setWeights(tensors);
+  tf.dispose(tensors.map((t) => t.tensor));
+  for (const key of ADAM_POWERS) {
+    const saved = checkpoint.optimizer[`${ADAM_POWER_PREFIX}${key}`];
+    const power = (optimizer as unknown as AdamPowers)[key];
+    if (saved && power) tf.tidy(() => power.assign(tf.scalar(saved[0] as number)));
+  }
 }

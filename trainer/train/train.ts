@@ -2,27 +2,27 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs-core';
 import type { RankingMetrics } from '../../core/metrics.ts';
-import { Vocabulary } from '../../core/vocabulary.ts';
 import type { Dataset, SplitData } from '../data/dataset.ts';
 import { evaluateSplit } from '../evaluate/evaluate.ts';
-import type { EncoderKind, ModelConfig, TrainConfig } from '../model/config.ts';
-import { contrastiveLoss } from '../model/loss.ts';
-import { JointModel, paramShapes } from '../model/model.ts';
-import { Random } from '../random.ts';
+import type { EncoderKind, TrainConfig } from '../model/config.ts';
+import { encodeCaptions, packBatch } from '../model/token-batch.ts';
 import { JsonlLog } from '../report/jsonl-log.ts';
 import { writeTrainingPlot } from '../report/plot.ts';
 import { Progress } from '../report/progress.ts';
-import type { ValRecord } from '../report/records.ts';
-import { encodeCaptions, epochBatches, packBatch } from './batches.ts';
+import { valRecordOf } from '../report/records.ts';
+import { epochBatches } from './batches.ts';
 import {
-  type Checkpoint,
   type CheckpointHeader,
-  loadCheckpoint,
+  restoreOptimizer,
   saveCheckpoint,
+  snapshot,
   type TrainingProgress,
 } from './checkpoint.ts';
 import { unitRows } from './features.ts';
+import { StopRequest } from './interrupt.ts';
 import { RUN_FILES } from './run-files.ts';
+import { startRun } from './run-start.ts';
+import { gatherRows, trainingUpdate } from './update.ts';
 
 export interface TrainRequest {
   dataset: Dataset;
@@ -53,123 +53,12 @@ export interface TrainResult {
   stoppedEarly: boolean;
 }
 
-/** A feature matrix of one batch: the rows of its captions' images. */
-function gatherRows(features: Float32Array, dim: number, rows: Int32Array): Float32Array {
-  const out = new Float32Array(rows.length * dim);
-  rows.forEach((r, i) => {
-    out.set(features.subarray(r * dim, (r + 1) * dim), i * dim);
-  });
-  return out;
-}
-
-/** How many hinge terms the loss adds up: both directions, all other images or the hardest. */
-function contrastiveTerms(imageOf: Int32Array, maxViolation: boolean): number {
-  if (maxViolation) return 2 * imageOf.length;
-  let pairs = 0;
-  for (let i = 0; i < imageOf.length; i++) {
-    for (let k = 0; k < imageOf.length; k++) if (imageOf[i] !== imageOf[k]) pairs++;
-  }
-  return Math.max(1, 2 * pairs);
-}
-
-/** Scales the gradients so that their global norm is at most `clip` (the authors' 2.0). */
-function clipByGlobalNorm(grads: tf.NamedTensorMap, clip: number): tf.NamedTensorMap {
-  return tf.tidy(() => {
-    const squares = Object.values(grads).map((g) => tf.sum(tf.square(g)));
-    const norm = tf.sqrt(tf.addN(squares));
-    const scale = tf.div(clip, tf.maximum(norm, clip));
-    const out: tf.NamedTensorMap = {};
-    for (const [name, g] of Object.entries(grads)) out[name] = tf.mul(g, scale);
-    return out;
-  });
-}
-
-function valRecord(m: RankingMetrics, update: number, epoch: number): ValRecord {
-  const pick = (d: RankingMetrics['annotation']) => ({
-    r1: d.r1,
-    r5: d.r5,
-    r10: d.r10,
-    medianRank: d.medianRank,
-  });
-  return {
-    kind: 'val',
-    update,
-    epoch,
-    rsum: m.rsum,
-    annotation: pick(m.annotation),
-    search: pick(m.search),
-  };
-}
-
 /**
- * Adam's running powers beta1^t and beta2^t. tfjs keeps them as variables updated by one
- * multiplication per step, but its setWeights recomputes them as pow(beta, t + 1), which differs
- * in the last bits: a resumed run would drift from an uninterrupted one. So they are saved and
- * restored as they are. (Private in tfjs's typings, hence the structural access.)
+ * Trains a model on the dataset's train split, scoring the val split every
+ * `validateEvery` updates and keeping the best model by the sum of the six recalls.
+ * Writes into runDir: latest.ckpt (everything needed to resume), best.ckpt, log.jsonl and
+ * curves.svg. Ctrl-C stops after the current update with a checkpoint written.
  */
-const ADAM_POWERS = ['accBeta1', 'accBeta2'] as const;
-const ADAM_POWER_PREFIX = 'adam:';
-type AdamPowers = Partial<Record<(typeof ADAM_POWERS)[number], tf.Variable>>;
-
-/** Model and optimizer state as a checkpoint. */
-async function snapshot(
-  model: JointModel,
-  optimizer: tf.Optimizer | undefined,
-  header: CheckpointHeader,
-): Promise<Checkpoint> {
-  const weights = await model.weights();
-  const shapes: Record<string, number[]> = {};
-  for (const [name, shape] of Object.entries(paramShapes(model.config)))
-    shapes[`weights:${name}`] = shape;
-  const state: Record<string, Float32Array> = {};
-  if (optimizer) {
-    for (const { name, tensor } of await optimizer.getWeights()) {
-      const relative = name.startsWith(`${model.prefix}/`)
-        ? name.slice(model.prefix.length + 1)
-        : name;
-      // Stored as float32, whatever the dtype: the iteration count is an int32 tensor, whose
-      // bytes read back as float32 would be a denormal (so Adam's bias correction restarted).
-      state[relative] = Float32Array.from(await tensor.data());
-      shapes[`optimizer:${relative}`] = tensor.shape;
-    }
-    for (const key of ADAM_POWERS) {
-      const power = (optimizer as unknown as AdamPowers)[key];
-      if (!power) continue;
-      state[`${ADAM_POWER_PREFIX}${key}`] = Float32Array.from(await power.data());
-      shapes[`optimizer:${ADAM_POWER_PREFIX}${key}`] = [];
-    }
-  }
-  return { header, weights, optimizer: state, shapes };
-}
-
-async function restoreOptimizer(
-  optimizer: tf.Optimizer,
-  model: JointModel,
-  checkpoint: Checkpoint,
-) {
-  const entries = Object.entries(checkpoint.optimizer).filter(
-    ([name]) => !name.startsWith(ADAM_POWER_PREFIX),
-  );
-  if (entries.length === 0) return;
-  const tensors = entries.map(([name, values]) => {
-    if (name === 'iter' && !Number.isInteger(values[0])) {
-      // Written by a version that stored the int32 count's bytes as they were.
-      values = Float32Array.from(new Int32Array(values.buffer, values.byteOffset, 1));
-    }
-    return {
-      name: name === 'iter' ? name : `${model.prefix}/${name}`,
-      tensor: tf.tensor(values, checkpoint.shapes[`optimizer:${name}`]),
-    };
-  });
-  await optimizer.setWeights(tensors);
-  tf.dispose(tensors.map((t) => t.tensor));
-  for (const key of ADAM_POWERS) {
-    const saved = checkpoint.optimizer[`${ADAM_POWER_PREFIX}${key}`];
-    const power = (optimizer as unknown as AdamPowers)[key];
-    if (saved && power) tf.tidy(() => power.assign(tf.scalar(saved[0] as number)));
-  }
-}
-
 /**
  * Trains a model on the dataset's train split, scoring the val split every
  * `validateEvery` updates and keeping the best model by the sum of the six recalls.
@@ -186,53 +75,12 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
   await mkdir(runDir, { recursive: true });
   const files = RUN_FILES(runDir);
 
-  let config: TrainConfig = request.train;
-  let vocab: Vocabulary;
-  let model: JointModel;
-  let progress: TrainingProgress;
-  let resumed: Checkpoint | undefined;
-  if (request.resume) {
-    if (!existsSync(files.latest))
-      throw new Error(`nothing to resume: ${files.latest} does not exist`);
-    resumed = await loadCheckpoint(files.latest);
-    // The run's own settings win; only how long to go on may change.
-    const given = request.limitsGiven ?? { epochs: true, maxUpdates: true };
-    const own = resumed.header.train;
-    config = {
-      ...own,
-      epochs: given.epochs ? request.train.epochs : own.epochs,
-      maxUpdates: given.maxUpdates ? request.train.maxUpdates : own.maxUpdates,
-    };
-    vocab = Vocabulary.fromJSON(resumed.header.vocabulary);
-    model = new JointModel(resumed.header.model, resumed.weights);
-    progress = { ...resumed.header.progress };
-    say(`resuming ${files.latest}: update ${progress.update}, epoch ${progress.epoch + 1}`);
-  } else {
-    if (existsSync(files.latest)) {
-      throw new Error(
-        `${runDir} already holds a run; pass --resume to continue it, or choose another --out`,
-      );
-    }
-    vocab = Vocabulary.build(trainSplit.tokens, { minCount: config.minCount });
-    const modelConfig: ModelConfig = {
-      encoder: request.encoder,
-      vocabSize: vocab.size,
-      wordDim: request.wordDim,
-      jointDim: request.jointDim,
-      featureDim: trainSplit.dim,
-    };
-    say(
-      `initialising ${request.encoder} (vocabulary ${vocab.size} words, joint dimension ${request.jointDim})`,
-    );
-    model = JointModel.create(modelConfig, new Random(config.seed));
-    progress = { epoch: 0, batchInEpoch: 0, update: 0, bestRsum: -1, bestUpdate: 0, seconds: 0 };
-  }
-  if (trainSplit.dim !== model.config.featureDim) {
-    throw new Error(
-      `the data's features are ${trainSplit.dim}-d, the model expects ${model.config.featureDim}-d`,
-    );
-  }
-
+  const { config, vocab, model, progress, resumed } = await startRun(
+    request,
+    trainSplit,
+    runDir,
+    say,
+  );
   const optimizer = tf.train.adam(config.learningRate);
   if (resumed) await restoreOptimizer(optimizer, model, resumed);
   const header = (): CheckpointHeader => ({
@@ -254,10 +102,6 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
   const lengths = Int32Array.from(captions.ids, (ids) => ids.length);
   const features = unitRows(trainSplit.features, trainSplit.dim);
   const batchesPerEpoch = epochBatches(lengths, config.batchSize, config.seed, 0).length;
-  const totalUpdates =
-    config.maxUpdates > 0
-      ? Math.min(config.maxUpdates, config.epochs * batchesPerEpoch)
-      : config.epochs * batchesPerEpoch;
   const log = await JsonlLog.open(files.log, { append: request.resume });
   await log.write({
     kind: 'run',
@@ -269,28 +113,12 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
     dataset: dataset.source,
     at: new Date().toISOString(),
   });
-
-  let stop = false;
-  // One Ctrl-C often arrives twice: from the terminal and relayed by a wrapper (npm, tsx).
-  // So only a second one at least a second later quits without saving.
-  let stopAskedAt = 0;
-  const onSigint = () => {
-    if (stop) {
-      if (Date.now() - stopAskedAt > 1000) process.exit(130);
-      return;
-    }
-    stop = true;
-    stopAskedAt = Date.now();
-    say('\nstopping after this update (Ctrl-C again to quit without saving)');
-  };
-  process.on('SIGINT', onSigint);
-
-  const vars = [...model.variables.values()];
+  const stop = StopRequest.listen(say);
   const bar =
     request.progress === false
       ? undefined
       : new Progress({
-          total: totalUpdates,
+          total: plannedUpdates(config, batchesPerEpoch),
           label: 'training',
           unit: 'updates',
           start: progress.update,
@@ -299,13 +127,13 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
   let sessionSeconds = 0;
   let sessionUpdates = 0;
 
+  /** Scores val; a better rsum than ever is kept as best.ckpt. */
   const validate = async () => {
     if (!valSplit) return;
     const metrics = await evaluateSplit(model, valSplit, vocab, config.maxLength);
     // 1-based; after the last epoch the counter has moved past it, and the update is still its.
-    await log.write(
-      valRecord(metrics, progress.update, Math.min(progress.epoch + 1, config.epochs)),
-    );
+    const epoch = Math.min(progress.epoch + 1, config.epochs);
+    await log.write(valRecordOf(metrics, progress.update, epoch));
     if (metrics.rsum > progress.bestRsum) {
       progress.bestRsum = metrics.rsum;
       progress.bestUpdate = progress.update;
@@ -324,52 +152,34 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
   try {
     outer: for (; progress.epoch < config.epochs; progress.epoch++, progress.batchInEpoch = 0) {
       const batches = epochBatches(lengths, config.batchSize, config.seed, progress.epoch);
-      for (; progress.batchInEpoch < batches.length; ) {
-        if (stop || (config.maxUpdates > 0 && progress.update >= config.maxUpdates)) break outer;
+      while (progress.batchInEpoch < batches.length) {
+        if (stop.requested || reachedMaxUpdates(config, progress)) break outer;
         const indices = batches[progress.batchInEpoch] as number[];
         const started = performance.now();
         const imageRows = Int32Array.from(indices, (c) => captions.image[c] as number);
-        const batch = packBatch(captions.ids, indices);
-        const featureBatch = tf.tensor2d(gatherRows(features, trainSplit.dim, imageRows), [
-          indices.length,
-          trainSplit.dim,
-        ]);
-        const { value, grads } = tf.variableGrads(
-          () =>
-            contrastiveLoss(
-              model.encodeImages(featureBatch),
-              model.encodeSentences(batch),
-              imageRows,
-              config.margin,
-              config.maxViolation,
-            ),
-          vars,
+        const { loss, lossSum } = await trainingUpdate(
+          model,
+          optimizer,
+          {
+            batch: packBatch(captions.ids, indices),
+            features: gatherRows(features, trainSplit.dim, imageRows),
+            featureDim: trainSplit.dim,
+            imageRows,
+          },
+          config,
         );
-        const clipped = clipByGlobalNorm(grads, config.gradClip);
-        // Typed as a map of Variables, but the optimizer only reads the gradients' values.
-        optimizer.applyGradients(clipped as unknown as Record<string, tf.Variable>);
-        const lossSum = (await value.data())[0] as number;
-        // Per contrastive term, so that batches of different sizes compare on the plot.
-        const loss = lossSum / contrastiveTerms(imageRows, config.maxViolation);
-        tf.dispose([value, featureBatch, ...Object.values(grads), ...Object.values(clipped)]);
         const seconds = (performance.now() - started) / 1000;
         sessionSeconds += seconds;
         sessionUpdates++;
         progress.seconds += seconds;
         progress.update++;
         progress.batchInEpoch++;
-        await log.write({
-          kind: 'train',
-          update: progress.update,
-          epoch: progress.epoch + 1,
-          loss,
-          lossSum,
-          seconds,
-        });
+        const epoch = progress.epoch + 1;
+        await log.write({ kind: 'train', update: progress.update, epoch, loss, lossSum, seconds });
         if (!Number.isFinite(loss))
           throw new Error(`loss became ${loss} at update ${progress.update}; lower --lr`);
         bar?.update(progress.update, {
-          epoch: `${progress.epoch + 1}/${config.epochs}`,
+          epoch: `${epoch}/${config.epochs}`,
           loss,
           's/batch': sessionSeconds / sessionUpdates,
           best: progress.bestRsum >= 0 ? progress.bestRsum : '-',
@@ -380,14 +190,15 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
         }
       }
     }
+    // The last updates since a validation still count: score them (or, without val, keep them).
     if (progress.update !== progress.bestUpdate || !existsSync(files.best)) {
       if (valSplit && progress.update % config.validateEvery !== 0) await validate();
       if (!valSplit) await saveCheckpoint(files.best, await snapshot(model, undefined, header()));
     }
     await checkpoint();
-    bar?.finish(stop ? 'stopped; resume with --resume' : 'done');
+    bar?.finish(stop.requested ? 'stopped; resume with --resume' : 'done');
   } finally {
-    process.off('SIGINT', onSigint);
+    stop.dispose();
     await log.close();
     model.dispose();
     optimizer.dispose();
@@ -396,6 +207,16 @@ export async function train(request: TrainRequest): Promise<TrainResult> {
     progress,
     ...(best ? { best } : {}),
     secondsPerBatch: sessionUpdates > 0 ? sessionSeconds / sessionUpdates : 0,
-    stoppedEarly: stop,
+    stoppedEarly: stop.requested,
   };
+}
+
+/** Updates the run will make in all: its epochs, or fewer when maxUpdates stops it sooner. */
+function plannedUpdates(config: TrainConfig, batchesPerEpoch: number): number {
+  const all = config.epochs * batchesPerEpoch;
+  return config.maxUpdates > 0 ? Math.min(config.maxUpdates, all) : all;
+}
+
+function reachedMaxUpdates(config: TrainConfig, progress: TrainingProgress): boolean {
+  return config.maxUpdates > 0 && progress.update >= config.maxUpdates;
 }

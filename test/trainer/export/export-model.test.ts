@@ -5,12 +5,18 @@ import { join } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeFlatIndex } from '../../../core/flat-index.ts';
 import {
-  MODEL_FILES,
   type ModelManifest,
   parseManifest,
   type WEIGHT_PRECISIONS,
 } from '../../../core/manifest.ts';
+import {
+  FLAT_INDEX_ENCODINGS,
+  flatIndexFile,
+  MODEL_FILES,
+  VECTOR_KINDS,
+} from '../../../core/model-files.ts';
 import {
   type CaptionMetadata,
   type ImageMetadata,
@@ -31,8 +37,8 @@ import {
 import { readModelVersion } from '../../../trainer/export/model-version.ts';
 import { DEFAULT_TRAIN_CONFIG } from '../../../trainer/model/config.ts';
 import { JointModel } from '../../../trainer/model/model.ts';
+import { encodeCaptions } from '../../../trainer/model/token-batch.ts';
 import { selectBackend } from '../../../trainer/tf/backend.ts';
-import { encodeCaptions } from '../../../trainer/train/batches.ts';
 import { type Checkpoint, loadCheckpoint } from '../../../trainer/train/checkpoint.ts';
 import { RUN_FILES } from '../../../trainer/train/run-files.ts';
 import { train } from '../../../trainer/train/train.ts';
@@ -141,7 +147,13 @@ describe('export', () => {
   it('writes a model version folder whose manifest describes it and checks out', async () => {
     const { dir, manifest, written } = await exported('lstm');
     expect(written).toBe(true);
-    expect((await readdir(dir)).sort()).toEqual(Object.values(MODEL_FILES).sort());
+    expect((await readdir(dir)).sort()).toEqual([...Object.values(MODEL_FILES), 'flat'].sort());
+    expect((await readdir(join(dir, 'flat'))).sort()).toEqual([
+      'captions.float32.bin',
+      'captions.int8.bin',
+      'images.float32.bin',
+      'images.int8.bin',
+    ]);
     const onDisk: ModelManifest = parseManifest(
       JSON.parse(await readFile(join(dir, MODEL_FILES.manifest), 'utf8')),
     );
@@ -169,11 +181,35 @@ describe('export', () => {
     expect(manifest.vectors.captions.count).toBe(5500);
     expect(manifest.vectors.splits).toEqual(['val', 'test']);
     expect(manifest.evaluation?.split).toBe('test');
-    expect(Object.keys(manifest.files).sort()).toEqual(
-      Object.values(MODEL_FILES)
-        .filter((f) => f !== MODEL_FILES.manifest)
-        .sort(),
+    const flatFiles = VECTOR_KINDS.flatMap((kind) =>
+      FLAT_INDEX_ENCODINGS.map((encoding) => flatIndexFile(kind, encoding)),
     );
+    expect(Object.keys(manifest.files).sort()).toEqual(
+      [
+        ...Object.values(MODEL_FILES).filter((f) => f !== MODEL_FILES.manifest),
+        ...flatFiles,
+      ].sort(),
+    );
+  });
+
+  it('writes the flat index files of every kind and encoding, from the same vectors', async () => {
+    const { dir, manifest } = await exported('lstm');
+    const images = await readRecords<ImageMetadata>(join(dir, MODEL_FILES.images), 48);
+    for (const encoding of FLAT_INDEX_ENCODINGS) {
+      const file = manifest.vectors.images.flat?.[encoding] as string;
+      expect(file).toBe(flatIndexFile('images', encoding));
+      const flat = decodeFlatIndex(new Uint8Array(await readFile(join(dir, file))));
+      expect(flat).toMatchObject({ version: manifest.version, dimension: 48, encoding });
+      expect(flat.ids).toEqual(images.map((r) => r.id));
+      expect(flat.metadata[3]).toEqual(images[3]?.metadata);
+      const row = Array.from(images[3]?.values ?? []);
+      const stored =
+        flat.encoding === 'float32'
+          ? Array.from(flat.vectors.subarray(3 * 48, 4 * 48))
+          : Array.from(flat.vectors.subarray(3 * 48, 4 * 48), (q) => q * flat.scales[3]!);
+      for (const [i, x] of row.entries())
+        expect(Math.abs((stored[i] as number) - x)).toBeLessThan(encoding === 'int8' ? 0.01 : 1e-7);
+    }
   });
 
   it('gives every vector a stable id within 64 bytes and the metadata Vectorize will carry', async () => {
@@ -380,7 +416,7 @@ describe('export', () => {
       request('bow', { outRoot: join(root, 'damaged'), splits: ['val'], evalSplit: null }),
     );
     await writeFile(join(dir, MODEL_FILES.vocabulary), '{}\n');
-    await expect(readModelVersion(dir)).rejects.toThrow(/vocab.json does not match its checksum/);
+    await expect(readModelVersion(dir)).rejects.toThrow(/vocab.json does not match the manifest/);
     expect(existsSync(join(dir, MODEL_FILES.manifest))).toBe(true);
   });
 });
