@@ -4,7 +4,10 @@
  * this; the loaders (Karpathy JSON + .npy or .mat, VSE++ precomp, the demo world) produce it.
  */
 
-/** Split names as the trainer uses them. Karpathy's 'restval' joins 'train'; precomp's 'dev' is 'val'. */
+/**
+ * Split names as the trainer uses them, in the order every listing follows. Karpathy's 'restval'
+ * joins 'train'; precomp's 'dev' is 'val'.
+ */
 export type SplitName = 'train' | 'val' | 'test';
 export const SPLIT_NAMES: readonly SplitName[] = ['train', 'val', 'test'];
 
@@ -33,8 +36,4 @@ export interface Dataset {
   source: string;
   /** Only the splits the files hold (Flickr8k here has no test split). */
   splits: Partial<Record<SplitName, SplitData>>;
-}
-
-export function imageCount(split: SplitData): number {
-  return split.imageIds.length;
 }

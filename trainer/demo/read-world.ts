@@ -31,6 +31,10 @@ function check(condition: boolean, message: string): asserts condition {
   if (!condition) throw new DatasetError(message);
 }
 
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 /**
  * Reads a demo world back and checks that its files agree with each other and with world.json:
  * image and caption counts, captions per image, the feature matrix's shape and finiteness, the
@@ -38,10 +42,16 @@ function check(condition: boolean, message: string): asserts condition {
  */
 export async function readDemoWorld(dir: string): Promise<LoadedDemoWorld> {
   const metaPath = join(dir, WORLD_FILES.meta);
-  const meta = (await readJson(metaPath)) as WorldMeta;
+  const metaJson = await readJson(metaPath);
+  check(isObject(metaJson), `${metaPath}: not a demo world (not a JSON object)`);
+  const meta = metaJson as unknown as WorldMeta;
   check(
     meta.generator === WORLD_GENERATOR,
     `${metaPath}: not a demo world (generator ${JSON.stringify(meta.generator)})`,
+  );
+  check(
+    isObject(meta.counts) && isObject(meta.options) && isObject(meta.options.features),
+    `${metaPath}: counts and options are missing (the world was not written completely)`,
   );
   const { counts, options } = meta;
 
@@ -76,6 +86,7 @@ export async function readDemoWorld(dir: string): Promise<LoadedDemoWorld> {
   }
 
   const featuresPath = join(dir, WORLD_FILES.features);
+  check(existsSync(featuresPath), `${featuresPath}: missing`);
   const npy = await readNpy(featuresPath);
   const [rows, dim] = npy.shape;
   check(
@@ -91,7 +102,12 @@ export async function readDemoWorld(dir: string): Promise<LoadedDemoWorld> {
   }
 
   const attributesPath = join(dir, WORLD_FILES.attributes);
-  const attrsFile = (await readJson(attributesPath)) as AttributesFile;
+  const attrsJson = await readJson(attributesPath);
+  check(
+    isObject(attrsJson) && isObject(attrsJson.schema),
+    `${attributesPath}: needs a schema of every attribute's values`,
+  );
+  const attrsFile = attrsJson as unknown as AttributesFile;
   check(
     Array.isArray(attrsFile.images) && attrsFile.images.length === counts.images,
     `${attributesPath}: needs one entry per image (${counts.images})`,

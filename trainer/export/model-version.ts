@@ -76,7 +76,13 @@ export async function readModelVersion(dir: string): Promise<ModelManifest> {
   const path = join(dir, MODEL_FILES.manifest);
   if (!existsSync(path))
     throw new Error(`${dir} has no ${MODEL_FILES.manifest}: not a model version folder`);
-  const manifest = parseManifest(JSON.parse(await readFile(path, 'utf8')));
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`${path} is not valid JSON (${(e as Error).message})`);
+  }
+  const manifest = parseManifest(json);
   for (const name of Object.keys(manifest.files)) {
     const filePath = join(dir, name);
     const actual = existsSync(filePath) ? await fileEntryAt(filePath) : null;

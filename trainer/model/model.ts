@@ -116,7 +116,10 @@ export class JointModel {
       const values = weights[name] as Float32Array;
       this.variables.set(
         name,
-        tf.variable(tf.tensor(values, shape, 'float32'), true, `${this.prefix}/${name}`),
+        // The variable keeps the values; tidy frees the tensor they came in.
+        tf.tidy(() =>
+          tf.variable(tf.tensor(values, shape, 'float32'), true, `${this.prefix}/${name}`),
+        ),
       );
     }
   }

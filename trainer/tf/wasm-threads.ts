@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +36,8 @@ function writeWorkerBootstrap(): string {
   // The shipped string holds raw newlines where its source had "\n" escapes; tfjs escapes
   // them again before making its Blob, and so must we.
   writeFileSync(path, wasmWorkerContents.replace(/\n/g, '\\n'));
+  // The threads read it when they start; a program that never stops them still removes it.
+  process.once('exit', () => rmSync(path, { force: true }));
   return path;
 }
 

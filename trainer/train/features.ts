@@ -1,3 +1,5 @@
+import { rowCount } from '../../core/vectors.ts';
+
 /**
  * CNN features scaled to unit length per row, as the authors did before training. The model's
  * image map is linear without bias and its output is normalised, so this changes how training
@@ -5,6 +7,7 @@
  * An all-zero row stays zero.
  */
 export function unitRows(features: Float32Array, dim: number): Float32Array {
+  rowCount(features, dim, 'features'); // a whole number of rows of a positive width
   const out = new Float32Array(features.length);
   for (let start = 0; start < features.length; start += dim) {
     let sum = 0;
