@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_LOCAL_PATHS, prepareLocalModels } from '../cli/local/local-models.ts';
 import { localR2Objects } from '../cli/local/r2-objects.ts';
 import { seedLocalR2 } from '../cli/local/seed-r2.ts';
-import { startWranglerDev } from '../cli/local/serve.ts';
+import { localWorkerVars, startWranglerDev } from '../cli/local/serve.ts';
 import { stopWasmThreads } from '../trainer/tf/wasm-threads.ts';
 
 const { values } = parseArgs({
@@ -44,11 +44,7 @@ const sentences = dataset.images
 
 const server = await startWranglerDev({
   port,
-  vars: {
-    RETRIEVAL_MODEL: versions.retrieval,
-    REGULARITIES_MODEL: versions.regularities,
-    FLAT_INDEX_ENCODING: encoding,
-  },
+  vars: localWorkerVars(versions, encoding),
   showOutput: false,
 });
 try {

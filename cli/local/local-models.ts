@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseManifest } from '../../core/manifest.ts';
-import { MODEL_FILES, type Space } from '../../core/model-files.ts';
+import { MODEL_FILES, SPACE_SERVES, SPACES, type Space } from '../../core/model-files.ts';
 import { loadDataset } from '../../trainer/data/load.ts';
 import { DEFAULT_WORLD_OPTIONS, generateDemoWorld } from '../../trainer/demo/world.ts';
 import { isUpToDate, writeDemoWorld } from '../../trainer/demo/write-world.ts';
@@ -78,10 +78,12 @@ async function recordedVersions(paths: LocalPaths): Promise<LocalVersions | null
     // Only that the folders are there, say they are these versions and hold flat index files
     // (older exports did not): their files' checksums are verified by r2ObjectsOf, which every
     // caller runs next, before anything is seeded.
-    for (const version of [v.retrieval, v.regularities]) {
+    for (const space of SPACES) {
+      const version = v[space];
       const file = join(paths.artifacts, version, MODEL_FILES.manifest);
       const manifest = parseManifest(JSON.parse(await readFile(file, 'utf8')));
-      if (manifest.version !== version || manifest.vectors.images.flat === undefined) return null;
+      const flat = SPACE_SERVES[space].kinds.every((k) => manifest.vectors[k].flat !== undefined);
+      if (manifest.version !== version || manifest.space !== space || !flat) return null;
     }
     return v;
   } catch {

@@ -1,10 +1,23 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import type { FlatIndexEncoding } from '../../core/model-files.ts';
 
 /**
  * Runs `wrangler dev` (local mode: workerd with simulated R2, no account, no network) on the
  * worker, serving the given model versions, and resolves once it answers /health.
  */
+
+/** The vars that make the worker serve two local model versions from flat index files. */
+export function localWorkerVars(
+  versions: { retrieval: string; regularities: string },
+  encoding: FlatIndexEncoding,
+): Record<string, string> {
+  return {
+    RETRIEVAL_MODEL: versions.retrieval,
+    REGULARITIES_MODEL: versions.regularities,
+    FLAT_INDEX_ENCODING: encoding,
+  };
+}
 
 export interface DevServer {
   url: string;
@@ -32,9 +45,12 @@ export async function startWranglerDev(options: {
   });
   const url = `http://127.0.0.1:${options.port}`;
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  // Ctrl-C first, as a person would; a wrangler that has not exited 10 s later is killed.
   const stop = async () => {
     if (child.exitCode === null) child.kill('SIGINT');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await exited;
+    clearTimeout(killer);
   };
   const deadline = Date.now() + 90_000;
   for (;;) {
