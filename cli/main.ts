@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// The trainer's command line: `jointspace <command> [options]` (via `npm run jointspace --`).
-import { UsageError } from './commands/args.ts';
+// jointspace's command line: `jointspace <command> [options]` (via `npm run jointspace --`).
 import { demoWorldCommand } from './commands/demo-world.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
 import { exportCommand } from './commands/export.ts';
 import { startCommand } from './commands/start.ts';
 import { trainCommand } from './commands/train.ts';
+import { UsageError } from './options/kinds.ts';
 
 const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promise<void> }> = {
   'demo-world': { summary: 'write the synthetic demo dataset', run: demoWorldCommand },

@@ -1,132 +1,149 @@
-import { parseArgs } from 'node:util';
-import { SPACES, type Space, WEIGHT_PRECISIONS } from '../../core/manifest.ts';
+import { WEIGHT_PRECISIONS } from '../../core/manifest.ts';
 import { formatMetricsTable } from '../../core/metrics-table.ts';
+import { SPACES } from '../../core/model-files.ts';
 import { SPLIT_NAMES, type SplitName } from '../../trainer/data/dataset.ts';
-import { DATASET_FORMATS, loadDataset } from '../../trainer/data/load.ts';
+import { loadDataset } from '../../trainer/data/load.ts';
 import { exportModel } from '../../trainer/export/export-model.ts';
 import { loadCheckpoint } from '../../trainer/train/checkpoint.ts';
-import { oneOf, UsageError } from './args.ts';
+import { command } from '../options/command.ts';
+import { listOrAll, oneOf, text, UsageError } from '../options/kinds.ts';
+import { option, toggle } from '../options/option-table.ts';
 import {
-  BACKEND_FLAGS,
-  BACKEND_HELP,
-  CHECKPOINT_FLAGS,
-  checkpointAndData,
-  computeCommand,
-  DATA_FLAGS,
+  BACKEND_OPTIONS,
+  CHECKPOINT_OPTIONS,
+  checkpointPath,
+  DATA_OPTIONS,
   loadOptions,
+  PROGRESS_OPTIONS,
+  progressStream,
   startBackend,
-} from './shared-options.ts';
+} from '../options/shared-options.ts';
 
-export const EXPORT_HELP = `jointspace export: turn a trained model into a model version folder for the worker
+/** Every flag the command takes. */
+export const EXPORT_OPTIONS = {
+  ...CHECKPOINT_OPTIONS,
+  ...DATA_OPTIONS,
+  out: option({
+    flag: 'out',
+    kind: text('DIR'),
+    default: 'artifacts',
+    help: 'where model versions go',
+    group: 'Export',
+  }),
+  weights: option({
+    flag: 'weights',
+    value: 'P',
+    kind: oneOf(WEIGHT_PRECISIONS),
+    default: 'float32',
+    help: 'how the ONNX files store weight matrices; float16 halves them, int8 quarters them',
+    group: 'Export',
+  }),
+  splits: option({
+    flag: 'splits',
+    kind: listOrAll(SPLIT_NAMES),
+    default: 'all',
+    help: 'splits whose images and captions become vectors; all: every split the dataset has',
+    group: 'Export',
+  }),
+  evalSplit: option({
+    flag: 'eval-split',
+    value: 'S',
+    kind: oneOf<SplitName | 'none'>([...SPLIT_NAMES, 'none']),
+    defaultText: 'test, or val when there is no test split',
+    help: 'split scored for the manifest',
+    group: 'Export',
+  }),
+  space: option({
+    flag: 'space',
+    kind: oneOf(SPACES),
+    defaultText: 'regularities for bow, else retrieval',
+    help: 'the space the version serves',
+    group: 'Export',
+  }),
+  version: option({
+    flag: 'version',
+    kind: text('NAME'),
+    defaultText: 'model, data, precision and a content hash',
+    help: "the version's name",
+    group: 'Export',
+  }),
+  imageBaseUrl: option({
+    flag: 'image-base-url',
+    kind: text('URL'),
+    help: "give each image's metadata a url: URL + its file name",
+    group: 'Export',
+  }),
+  force: toggle({
+    flag: 'force',
+    help: 'replace an existing version folder of the same name',
+    group: 'Export',
+  }),
+  ...BACKEND_OPTIONS,
+  ...PROGRESS_OPTIONS,
+};
 
-  jointspace export --run DIR --data PATH [--out artifacts] [--weights float32]
-
-  --run DIR             a training run folder (uses its best.ckpt)
-  --checkpoint FILE     or a checkpoint file
-  --data PATH           the dataset the vectors are made from (same forms as train --data)
-  --format F            ${DATASET_FORMATS.join(' | ')} (default: detected)
-  --features FILE       Karpathy features file
-  --out DIR             where model versions go (default artifacts)
-  --weights P           ${WEIGHT_PRECISIONS.join(' | ')}: how the ONNX files store weight matrices
-                        (default float32; float16 halves them, int8 quarters them)
-  --splits LIST         splits whose images and captions become vectors, comma-separated,
-                        or all (default all the dataset has)
-  --eval-split S        split scored for the manifest: train | val | test | none
-                        (default test, or val when there is no test split)
-  --space S             ${SPACES.join(' | ')} (default: regularities for bow, else retrieval)
-  --version NAME        the version's name (default: model, data, precision and a content hash)
-  --image-base-url URL  give each image's metadata a url: URL + its file name
-  --force               replace an existing version folder of the same name
-${BACKEND_HELP}
-  -h, --help
-
-Writes DIR/<version>/ with sentence_encoder.onnx, image_projection.onnx, vocab.json,
+export const exportCommand = command({
+  name: 'export',
+  title: 'turn a trained model into a model version folder for the worker',
+  usage: ['jointspace export --run DIR --data PATH [--out artifacts] [--weights float32]'],
+  options: EXPORT_OPTIONS,
+  epilogue: `Writes DIR/<version>/ with sentence_encoder.onnx, image_projection.onnx, vocab.json,
 images.ndjson, captions.ndjson (Vectorize's format) and manifest.json (dimensions,
 vocabulary hash, data, the evaluation table, a SHA-256 per file). The ONNX files are run in
-onnxruntime-web on a sample before anything is put in place.`;
+onnxruntime-web on a sample before anything is put in place.`,
+  compute: true,
+  async run({ values }) {
+    const path = checkpointPath(values);
+    const { data, weights: precision } = values;
+    const checkpoint = await loadCheckpoint(path);
+    const encoder = checkpoint.header.model.encoder;
+    const space = values.space ?? (encoder === 'bow' ? 'regularities' : 'retrieval');
 
-function parseSplits(value: string | undefined, available: SplitName[]): SplitName[] {
-  if (value === undefined || value === 'all') return available;
-  const names = value.split(',').map((s) => s.trim());
-  for (const name of names) oneOf('--splits', name, SPLIT_NAMES, 'train');
-  return SPLIT_NAMES.filter((s) => names.includes(s));
-}
+    const dataset = await loadDataset(data, loadOptions(values));
+    const available = SPLIT_NAMES.filter((s) => dataset.splits[s] !== undefined);
+    const splits = values.splits === 'all' ? available : values.splits;
+    const missing = splits.filter((s) => !available.includes(s));
+    if (missing.length > 0) throw new UsageError(`${data} has no ${missing.join(', ')} split`);
+    // No test split (Flickr8k here): score val instead, unless a split was asked for by name.
+    const evalChoice = values.evalSplit ?? 'test';
+    const evalSplit: SplitName | null =
+      evalChoice === 'none'
+        ? null
+        : dataset.splits[evalChoice] || values.evalSplit !== undefined
+          ? evalChoice
+          : available.includes('val')
+            ? 'val'
+            : null;
 
-export const exportCommand = computeCommand(async (argv: string[]): Promise<void> => {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      ...CHECKPOINT_FLAGS,
-      ...DATA_FLAGS,
-      out: { type: 'string' },
-      weights: { type: 'string' },
-      splits: { type: 'string' },
-      'eval-split': { type: 'string' },
-      space: { type: 'string' },
-      version: { type: 'string' },
-      'image-base-url': { type: 'string' },
-      force: { type: 'boolean', default: false },
-      ...BACKEND_FLAGS,
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) {
-    console.log(EXPORT_HELP);
-    return;
-  }
-  const { path, data } = checkpointAndData(values);
-  const precision = oneOf('--weights', values.weights, WEIGHT_PRECISIONS, 'float32');
-  const evalChoice = oneOf('--eval-split', values['eval-split'], [...SPLIT_NAMES, 'none'], 'test');
-  const checkpoint = await loadCheckpoint(path);
-  const encoder = checkpoint.header.model.encoder;
-  const space = oneOf<Space>(
-    '--space',
-    values.space,
-    SPACES,
-    encoder === 'bow' ? 'regularities' : 'retrieval',
-  );
-
-  const dataset = await loadDataset(data, loadOptions(values));
-  const available = SPLIT_NAMES.filter((s) => dataset.splits[s] !== undefined);
-  const splits = parseSplits(values.splits, available);
-  const missing = splits.filter((s) => !available.includes(s));
-  if (missing.length > 0) throw new UsageError(`${data} has no ${missing.join(', ')} split`);
-  // No test split (Flickr8k here): score val instead, unless a split was asked for by name.
-  const evalSplit: SplitName | null =
-    evalChoice === 'none'
-      ? null
-      : dataset.splits[evalChoice] || values['eval-split'] !== undefined
-        ? evalChoice
-        : available.includes('val')
-          ? 'val'
-          : null;
-
-  await startBackend(values);
-  const result = await exportModel({
-    checkpoint,
-    dataset,
-    outRoot: values.out ?? 'artifacts',
-    precision,
-    splits,
-    evalSplit,
-    space,
-    ...(values.version !== undefined ? { version: values.version } : {}),
-    ...(values['image-base-url'] !== undefined ? { imageBaseUrl: values['image-base-url'] } : {}),
-    force: values.force,
-  });
-  const { manifest } = result;
-  if (result.metrics && manifest.evaluation) {
-    const e = manifest.evaluation;
+    await startBackend(values);
+    const result = await exportModel({
+      checkpoint,
+      dataset,
+      outRoot: values.out,
+      precision,
+      splits,
+      evalSplit,
+      space,
+      ...(values.version !== undefined ? { version: values.version } : {}),
+      ...(values.imageBaseUrl !== undefined ? { imageBaseUrl: values.imageBaseUrl } : {}),
+      force: values.force,
+      progressStream: progressStream(values),
+    });
+    const { manifest } = result;
+    if (result.metrics && manifest.evaluation) {
+      const e = manifest.evaluation;
+      console.log(
+        formatMetricsTable(
+          result.metrics,
+          `${encoder} (${precision} weights) on ${dataset.name} ${e.split} (${e.images} images, ${e.captions} captions)`,
+        ),
+      );
+    }
     console.log(
-      formatMetricsTable(
-        result.metrics,
-        `${encoder} (${precision} weights) on ${dataset.name} ${e.split} (${e.images} images, ${e.captions} captions)`,
-      ),
+      `${result.written ? 'exported' : 'already exported (identical files kept)'}: ${result.dir}\n` +
+        `  ${manifest.space} space, ${encoder} ${manifest.model.dimension}-d, ${manifest.vectors.images.count} image and ${manifest.vectors.captions.count} caption vectors`,
     );
-  }
-  console.log(
-    `${result.written ? 'exported' : 'already exported (identical files kept)'}: ${result.dir}\n` +
-      `  ${manifest.space} space, ${encoder} ${manifest.model.dimension}-d, ${manifest.vectors.images.count} image and ${manifest.vectors.captions.count} caption vectors`,
-  );
+  },
 });
+
+export const EXPORT_HELP = exportCommand.help;

@@ -18,11 +18,20 @@ export interface CliResult {
  * process), and returns its exit code and output; a non-zero exit is a result, not a throw.
  */
 export async function cliWithin(timeout: number, ...args: string[]): Promise<CliResult> {
+  return cliWithEnv({}, timeout, ...args);
+}
+
+/** cliWithin with extra environment variables. */
+export async function cliWithEnv(
+  env: Record<string, string>,
+  timeout: number,
+  ...args: string[]
+): Promise<CliResult> {
   try {
     const { stdout, stderr } = await run(
       process.execPath,
       ['--import', 'tsx', join(ROOT, 'cli/main.ts'), ...args],
-      { cwd: ROOT, timeout },
+      { cwd: ROOT, timeout, env: { ...process.env, ...env } },
     );
     return { code: 0, stdout, stderr, killed: false };
   } catch (e) {

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_WORLD_OPTIONS } from '../../../cli/commands/demo-world.ts';
 import { readDemoWorld } from '../../../trainer/demo/read-world.ts';
 import { cli } from '../../support/run-cli.ts';
 
@@ -76,6 +77,13 @@ describe('jointspace demo-world', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/Unknown option '--colour'/);
 
+    const none = await cli('demo-world', '--images', '0');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('--images must be at least 1, got 0');
+    const noisy = await cli('demo-world', '--noise=-1');
+    expect(noisy.code).toBe(2);
+    expect(noisy.stderr).toContain('--noise must be at least 0, got -1');
+
     const impossible = await cli('demo-world', '--images', '10', '--val', '5', '--test', '5');
     expect(impossible.code).toBe(2);
     expect(impossible.stderr).toContain('val (5) + test (5) must leave training images out of 10');
@@ -87,6 +95,12 @@ describe('jointspace demo-world', () => {
     expect(help.stdout).toMatch(/demo-world\s+write the synthetic demo dataset/);
     const options = await cli('demo-world', '--help');
     expect(options.stdout).toMatch(/--images N/);
+    for (const o of Object.values(DEMO_WORLD_OPTIONS)) {
+      expect(options.stdout).toContain(`--${o.flag}`);
+      expect(options.stdout).toContain(o.note);
+    }
+    expect(options.stdout).toMatch(/--images N +number of pictures \(default 4000\)/);
+    expect(options.stdout).toMatch(/--out DIR +where to write it \(default data\/demo\)/);
     const wrong = await cli('trian');
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/Unknown command "trian"/);

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEPLOY_OPTIONS } from '../../../cli/commands/deploy.ts';
 import {
   type FakeCloudflareApi,
   startFakeCloudflareApi,
@@ -55,6 +56,12 @@ describe('jointspace deploy', () => {
       /--env must be one of staging, production/,
     );
     expect((await deploy(creds, '--batch-size', '6000', 'x')).stderr).toMatch(/at most 5000/);
+    expect((await deploy(creds, '--rollback', 'both')).stderr).toMatch(
+      /--rollback must be one of retrieval, regularities; got "both"/,
+    );
+    expect((await deploy(creds, '--wait-minutes', '0', '--status')).stderr).toMatch(
+      /--wait-minutes must be at least 1, got 0/,
+    );
     const missing = await deploy(creds, join(ROOT, 'artifacts', 'no-such-version'));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/has no manifest.json: not a model version folder/);
@@ -80,5 +87,8 @@ describe('jointspace deploy', () => {
     const r = await deploy({}, '--help');
     for (const flag of ['--env', '--batch-size', '--wait-minutes', '--rollback', '--status'])
       expect(r.stdout).toContain(flag);
+    for (const o of Object.values(DEPLOY_OPTIONS)) expect(r.stdout).toContain(o.note);
+    expect(r.stdout).toMatch(/--batch-size N +.*\(default 1000\)/);
+    expect(r.stdout).toMatch(/--env E +staging \| production: .*\(default production\)/);
   });
 });

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVALUATE_OPTIONS } from '../../../cli/commands/evaluate.ts';
 import { Vocabulary } from '../../../core/vocabulary.ts';
 import { loadDataset } from '../../../trainer/data/load.ts';
 import { DEFAULT_WORLD_OPTIONS, generateDemoWorld } from '../../../trainer/demo/world.ts';
@@ -138,6 +139,7 @@ describe('jointspace evaluate', () => {
         /no-such-run\/best\.ckpt does not exist/,
       ],
       [['--run', runDir, '--data', world, '--backend', 'gpu'], /--backend must be one of/],
+      [['--run', runDir, '--data', world, '--json', ''], /--json expects a value, got ""/],
     ];
     const results = await Promise.all(cases.map(([args]) => cli('evaluate', ...args)));
     results.forEach((r, i) => {
@@ -147,6 +149,17 @@ describe('jointspace evaluate', () => {
       expect(r.stderr).toContain("Run 'jointspace evaluate --help' for usage.");
       expect(r.stderr).not.toMatch(/\n\s+at /);
     });
+  });
+
+  it('has help that names every flag with its default', async () => {
+    const r = await cli('evaluate', '--help');
+    expect(r.code).toBe(0);
+    for (const o of Object.values(EVALUATE_OPTIONS)) {
+      expect(r.stdout).toContain(`--${o.flag}`);
+      expect(r.stdout).toContain(o.note);
+    }
+    expect(r.stdout).toMatch(/--split S +train \| val \| test: .*\(default test\)/);
+    expect(r.stdout).toMatch(/--run DIR +a training run folder/);
   });
 
   it('refuses data whose features do not fit the model, exit 1', async () => {

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXPORT_OPTIONS } from '../../../cli/commands/export.ts';
 import { type ModelManifest, parseManifest } from '../../../core/manifest.ts';
 import { parseVectorRecord } from '../../../core/vector-records.ts';
 import { loadDataset } from '../../../trainer/data/load.ts';
@@ -51,6 +52,8 @@ describe('jointspace export', () => {
       /wrote sentence_encoder\.onnx \([\d.]+ KiB\) and image_projection\.onnx/,
     );
     expect(r.stderr).toMatch(/checked in onnxruntime-web: \d+ captions and \d+ images/);
+    // Not a terminal: each progress bar ends in one plain line.
+    expect(r.stderr).toMatch(/^test captions +100% 100\/100 /m);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
       /^bow \(float32 weights\) on jointspace-demo test \(20 images, 100 captions\)\n/,
@@ -119,6 +122,27 @@ describe('jointspace export', () => {
     expect(record.metadata.url).toBe(`https://example.org/pictures/${record.metadata.file}`);
   });
 
+  it('draws no progress bars with --no-progress, as train', async () => {
+    const r = await cli(
+      'export',
+      '--run',
+      runDir,
+      '--data',
+      world,
+      '--out',
+      join(tmp, 'quiet'),
+      '--splits',
+      'test',
+      '--backend',
+      'cpu',
+      '--no-progress',
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/wrote sentence_encoder\.onnx/);
+    expect(r.stderr).not.toMatch(/\d+% \d+\/\d+/);
+    expect(r.stdout).toContain('exported: ');
+  });
+
   it('explains what is wrong with a call', async () => {
     const cases: [string[], RegExp][] = [
       [['--data', world], /--run or --checkpoint is required/],
@@ -176,8 +200,16 @@ describe('jointspace export', () => {
       '--image-base-url',
       '--force',
       '--backend',
+      '--threads',
+      '--no-progress',
     ]) {
       expect(r.stdout).toContain(flag);
     }
+    for (const o of Object.values(EXPORT_OPTIONS)) {
+      expect(r.stdout).toContain(`--${o.flag}`);
+      expect(r.stdout).toContain(o.note);
+    }
+    expect(r.stdout).toMatch(/--weights P +float32 \| float16 \| int8: .*\(default float32\)/s);
+    expect(r.stdout).toMatch(/--out DIR +where model versions go \(default artifacts\)/);
   });
 });

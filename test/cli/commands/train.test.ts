@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TRAIN_OPTIONS } from '../../../cli/commands/train.ts';
 import { DEFAULT_WORLD_OPTIONS, generateDemoWorld } from '../../../trainer/demo/world.ts';
 import { writeDemoWorld } from '../../../trainer/demo/write-world.ts';
 import { loadCheckpoint } from '../../../trainer/train/checkpoint.ts';
@@ -122,6 +123,7 @@ describe('jointspace train', () => {
       [['--data', world, '--lr', 'fast'], /--lr expects a number, got "fast"/],
       [['--data', world, '--batch-size', '1'], /--batch-size must be at least 2, got 1/],
       [['--data', world, '--epochs', '2.5'], /--epochs expects a whole number, got "2.5"/],
+      [['--data', world, '--epochs', '0'], /--epochs must be at least 1, got 0/],
       [['--encoder', 'bow'], /--data is required/],
       [['--data', world, '--colour', 'red'], /Unknown option '--colour'/],
     ];
@@ -175,6 +177,18 @@ describe('jointspace train', () => {
     expect(r.stdout).toMatch(/--encoder E\s+lstm \| gru \| bow \| mean/);
     expect(r.stdout).toMatch(/--max-updates N/);
     expect(r.stdout).toMatch(/--resume/);
+    // Every flag it takes, with its default: the trainer's settings' own.
+    for (const o of Object.values(TRAIN_OPTIONS)) {
+      expect(r.stdout).toContain(`--${o.flag}`);
+      expect(r.stdout).toContain(o.note);
+    }
+    expect(r.stdout).toMatch(/--epochs N +passes over the training captions \(default 15\)/);
+    expect(r.stdout).toMatch(/--lr X +Adam learning rate \(default 0\.0002\)/);
+    expect(r.stdout).toMatch(/--val-every N +.*\(default 100\)/);
+    expect(r.stdout).toMatch(/--joint-dim N +.*\(default 1024\)/);
+    expect(r.stdout).toMatch(/--data PATH +a demo world folder[\s\S]*?\(required\)\n {2}--format/);
+    expect(r.stdout).toMatch(/--no-progress +no progress bars/);
+    expect(r.stdout).toMatch(/^ {2}-h, --help +this text$/m);
   });
 });
 
