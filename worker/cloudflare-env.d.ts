@@ -6,7 +6,7 @@
 // these to the generated Cloudflare.Env.
 declare namespace Cloudflare {
   interface Env {
-    /** The model versions served; see worker/model/served-models.ts. */
+    /** The model versions served; see worker/api/served-models.ts. */
     RETRIEVAL_MODEL?: string;
     REGULARITIES_MODEL?: string;
     /** With VECTOR_INDEX flat (the default): which flat index files to load, float32 (default) or int8. */

@@ -2,64 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { JointspaceFormatError } from '../../core/errors.ts';
 import { type ModelManifest, parseManifest } from '../../core/manifest.ts';
 import { MODEL_FILES } from '../../core/model-files.ts';
+import { exampleManifest, exampleManifestWithFlat } from '../support/manifests.ts';
 
-const sha = (c: string) => c.repeat(64);
-
-function valid(): ModelManifest {
-  const file = { bytes: 10, sha256: sha('a') };
-  return {
-    format: 'jointspace-model',
-    formatVersion: 1,
-    version: 'lstm256-jointspace-demo-f32-0123abcd',
-    space: 'retrieval',
-    createdAt: '2026-11-28T00:00:00.000Z',
-    model: {
-      encoder: 'lstm',
-      dimension: 256,
-      wordDim: 300,
-      featureDim: 512,
-      vocabSize: 177,
-      maxTokens: 50,
-      weights: 'float32',
-    },
-    onnx: {
-      opset: 17,
-      irVersion: 8,
-      sentenceEncoder: {
-        file: MODEL_FILES.sentenceEncoder,
-        input: 'token_ids',
-        output: 'sentence_vector',
-      },
-      imageProjection: {
-        file: MODEL_FILES.imageProjection,
-        input: 'image_features',
-        output: 'image_vector',
-      },
-    },
-    vocabulary: {
-      file: MODEL_FILES.vocabulary,
-      hash: sha('b'),
-      tokenizer: 'unicode-words-v1',
-      size: 177,
-      minCount: 1,
-    },
-    vectors: {
-      images: { file: MODEL_FILES.images, count: 4 },
-      captions: { file: MODEL_FILES.captions, count: 20 },
-      splits: ['test'],
-    },
-    data: { name: 'jointspace-demo', format: 'demo', source: 'demo' },
-    training: { update: 10, bestDevRsum: 300, seconds: 5, config: { epochs: 1 } },
-    evaluation: null,
-    files: {
-      [MODEL_FILES.sentenceEncoder]: file,
-      [MODEL_FILES.imageProjection]: file,
-      [MODEL_FILES.vocabulary]: file,
-      [MODEL_FILES.images]: file,
-      [MODEL_FILES.captions]: file,
-    },
-  };
-}
+const valid = exampleManifest;
 
 function broken(edit: (m: Record<string, unknown> & ModelManifest) => void): unknown {
   const m = structuredClone(valid()) as Record<string, unknown> & ModelManifest;
@@ -71,6 +16,14 @@ describe('parseManifest', () => {
   it('accepts a well-formed manifest, and extra fields from newer exporters', () => {
     expect(parseManifest(valid())).toEqual(valid());
     expect(() => parseManifest({ ...valid(), future: true })).not.toThrow();
+  });
+
+  it('accepts the flat index files a version lists, and versions from before they existed', () => {
+    expect(parseManifest(exampleManifestWithFlat()).vectors.images.flat).toEqual({
+      float32: 'flat/images.float32.bin',
+      int8: 'flat/images.int8.bin',
+    });
+    expect(parseManifest(valid()).vectors.images.flat).toBeUndefined();
   });
 
   it('names what is wrong', () => {
@@ -106,6 +59,18 @@ describe('parseManifest', () => {
       [
         broken((m) => delete m.files[MODEL_FILES.captions]),
         /"captions.ndjson" is named but not listed in files/,
+      ],
+      [
+        broken((m) => Object.assign(m.vectors.images, { flat: { float32: 'flat/a.bin' } })),
+        /vectors.images.flat.int8 must be a file name/,
+      ],
+      [
+        broken((m) =>
+          Object.assign(m.vectors.captions, {
+            flat: { float32: 'flat/c.bin', int8: 'flat/not-listed.bin' },
+          }),
+        ),
+        /"flat\/c.bin" is named but not listed in files/,
       ],
       [
         broken((m) => Object.assign(m.files, { 'x.bin': { bytes: 1, sha256: 'no' } })),

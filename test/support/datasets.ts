@@ -27,11 +27,14 @@ export interface TinyImage {
   captions: string[];
 }
 
-/** A Karpathy split file; the stored tokens are deliberately wrong, loaders must recompute. */
-export function karpathyJson(images: TinyImage[], dataset: string | undefined = 'tiny'): string {
+/**
+ * A Karpathy split file; the stored tokens are deliberately wrong, loaders must recompute.
+ * `dataset` null leaves out the file's "dataset" name.
+ */
+export function karpathyJson(images: TinyImage[], dataset: string | null = 'tiny'): string {
   let sentid = 0;
   return JSON.stringify({
-    ...(dataset !== undefined ? { dataset } : {}),
+    ...(dataset !== null ? { dataset } : {}),
     images: images.map((im, imgid) => {
       const sentences = im.captions.map((raw) => ({
         raw,

@@ -1,6 +1,6 @@
 /**
  * Where the worker's services come from: the model versions named by the worker's vars, loaded
- * from R2 once per isolate (worker/model/served-models.ts).
+ * from R2 once per isolate (worker/api/served-models.ts).
  */
 import { servicesFor } from './served-models.ts';
 import type { ServerTiming } from './server-timing.ts';

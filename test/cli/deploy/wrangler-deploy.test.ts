@@ -1,7 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deployConfig, parseWranglerToml } from '../../../cli/deploy/wrangler-config.ts';
 import {
   type DeployWorkerOptions,
   deployWorker,
@@ -196,48 +195,4 @@ describe('deployWorker', () => {
     expect(output).toContain('--dry-run: exiting now.');
     expect(workers.calls).toEqual([]);
   }, 120_000);
-});
-
-describe('the deploy config', () => {
-  const toml = parseWranglerToml(`
-name = "w"
-main = "worker/index.ts"
-[[r2_buckets]]
-binding = "MODELS"
-bucket_name = "local"
-[env.staging]
-name = "w-staging"
-[env.staging.vars]
-VECTOR_INDEX = "vectorize"
-[env.production]
-name = "w-prod"
-`);
-
-  it("keeps wrangler's shape and only the chosen env, its vars and bindings extended", () => {
-    const config = deployConfig(toml, 'staging', { RETRIEVAL_MODEL: 'r1' }, [
-      { binding: 'RETRIEVAL_IMAGES', indexName: 'idx' },
-    ]);
-    expect(config.main).toBe('worker/index.ts');
-    expect(config.r2_buckets).toEqual([{ binding: 'MODELS', bucket_name: 'local' }]);
-    expect(config.env).toEqual({
-      staging: {
-        name: 'w-staging',
-        vars: { VECTOR_INDEX: 'vectorize', RETRIEVAL_MODEL: 'r1' },
-        vectorize: [{ binding: 'RETRIEVAL_IMAGES', index_name: 'idx' }],
-      },
-    });
-  });
-
-  it('refuses a binding given twice or named like a var, and a missing env', () => {
-    const twice = [
-      { binding: 'A', indexName: 'x' },
-      { binding: 'A', indexName: 'y' },
-    ];
-    expect(() => deployConfig(toml, 'staging', {}, twice)).toThrow('given twice');
-    expect(() =>
-      deployConfig(toml, 'staging', {}, [{ binding: 'VECTOR_INDEX', indexName: 'x' }]),
-    ).toThrow('both a var and a Vectorize binding');
-    const { env: _, ...noEnvs } = toml;
-    expect(() => deployConfig(noEnvs, 'production', {}, [])).toThrow('no [env.production]');
-  });
 });

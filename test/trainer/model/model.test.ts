@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENCODERS, type EncoderKind, type ModelConfig } from '../../../trainer/model/config.ts';
-import { orthogonal, sideBySide, xavierUniform } from '../../../trainer/model/init.ts';
 import {
   distinctIds,
   initialWeights,
@@ -228,31 +227,6 @@ function expectOrthogonal(q: Float32Array, n: number): void {
   }
   expect(worst).toBeLessThan(1e-5);
 }
-
-describe('init', () => {
-  it.each([1, 2, 7, 40])('orthogonal(%i) gives Q Q^T = I', (n) => {
-    expectOrthogonal(orthogonal(new Random(n), n), n);
-  });
-
-  it('orthogonal is repeatable from the seed', () => {
-    expect(orthogonal(new Random(3), 6)).toEqual(orthogonal(new Random(3), 6));
-    expect(orthogonal(new Random(3), 6)).not.toEqual(orthogonal(new Random(4), 6));
-  });
-
-  it('sideBySide lays square blocks next to each other, row by row', () => {
-    const a = Float32Array.from([1, 2, 3, 4]);
-    const b = Float32Array.from([5, 6, 7, 8]);
-    expect(Array.from(sideBySide([a, b], 2))).toEqual([1, 2, 5, 6, 3, 4, 7, 8]);
-  });
-
-  it('xavierUniform stays within sqrt(6 / (fanIn + fanOut))', () => {
-    const w = xavierUniform(new Random(1), 30, 20);
-    const r = Math.sqrt(6 / 50);
-    expect(w).toHaveLength(600);
-    expect(Math.max(...w.map(Math.abs))).toBeLessThanOrEqual(r);
-    expect(Math.max(...w.map(Math.abs))).toBeGreaterThan(0.9 * r);
-  });
-});
 
 describe('JointModel', () => {
   it('rejects weights of the wrong size, naming the parameter and both sizes', () => {

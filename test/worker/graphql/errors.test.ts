@@ -326,19 +326,6 @@ describe('unexpected errors', () => {
   });
 });
 
-describe('analogy image lookup', () => {
-  it('is UNKNOWN_IMAGE if the image vanished between the query and the lookup', async () => {
-    const services = { ...createFakeServices(), image: async () => null };
-    const { error } = await firstError(
-      '{ analogy(imageId: "img_00.jpg") { image { id } } }',
-      services,
-    );
-    expect(error).toMatchObject({
-      extensions: { code: 'UNKNOWN_IMAGE', details: { imageId: 'img_00.jpg' } },
-    });
-  });
-});
-
 describe('paging errors', () => {
   it('are checked before the text', async () => {
     const { error } = await firstError(

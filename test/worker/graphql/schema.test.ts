@@ -12,6 +12,7 @@ import {
   isSpecifiedScalarType,
 } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { QUERY_LIMITS } from '../../../core/limits.ts';
 import { createFakeServices } from '../../support/fake-services.ts';
 import { graphqlClient } from '../../support/graphql-client.ts';
 
@@ -106,5 +107,64 @@ describe('introspection', () => {
     };
     visit(schema.getQueryType()!, []);
     expect(cycles).toEqual([]);
+  });
+});
+
+describe('the stated limits', () => {
+  it("agree with core/limits.ts's QUERY_LIMITS: ranges, text lengths and defaults", () => {
+    const ranges: [string, number][] = [];
+    const lengths: [string, number][] = [];
+    const lists: [string, number][] = [];
+    const defaults: Record<string, unknown> = {};
+    const wanted: Record<string, number> = {};
+    const DEFAULTS: Record<string, number> = {
+      first: QUERY_LIMITS.defaultFirst,
+      pool: QUERY_LIMITS.analogyPoolDefault,
+      k: QUERY_LIMITS.analogyKDefault,
+    };
+    const numbers = (text: string | null | undefined, pattern: RegExp) =>
+      [...(text ?? '').matchAll(pattern)].map((m) => Number(m[1]));
+    for (const type of ownTypes()) {
+      if (!isObjectType(type)) continue;
+      for (const n of numbers(type.description, /at most (\d+) (?:results|matches)/gi))
+        lists.push([type.name, n]);
+      for (const field of Object.values(type.getFields())) {
+        for (const arg of field.args) {
+          const where = `${type.name}.${field.name}(${arg.name})`;
+          for (const n of numbers(arg.description, /\b1 to (\d+)/g)) ranges.push([where, n]);
+          for (const n of numbers(arg.description, /at most (\d+) characters/gi))
+            lengths.push([where, n]);
+          const wantedDefault = DEFAULTS[arg.name];
+          if (wantedDefault !== undefined) {
+            defaults[where] = arg.defaultValue;
+            wanted[where] = wantedDefault;
+          }
+        }
+      }
+    }
+    // The checker finds the limits it checks.
+    expect(ranges.map(([where]) => where)).toEqual(
+      expect.arrayContaining([
+        'Query.search(first)',
+        'Query.annotate(first)',
+        'Query.analogy(pool)',
+      ]),
+    );
+    expect(lengths.map(([where]) => where)).toContain('Query.search(text)');
+    expect(lists.map(([where]) => where)).toContain('Query');
+    expect(Object.keys(defaults)).toEqual(
+      expect.arrayContaining([
+        'Query.search(first)',
+        'Query.annotate(first)',
+        'Query.analogy(pool)',
+        'Query.analogy(k)',
+      ]),
+    );
+
+    const max = QUERY_LIMITS.maxResults;
+    expect(ranges.filter(([, n]) => n !== max)).toEqual([]);
+    expect(lists.filter(([, n]) => n !== max)).toEqual([]);
+    expect(lengths.filter(([, n]) => n !== QUERY_LIMITS.maxTextCharacters)).toEqual([]);
+    expect(defaults).toEqual(wanted);
   });
 });

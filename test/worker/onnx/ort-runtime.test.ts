@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { JointspaceFormatError, JointspaceInputError } from '../../../core/errors.ts';
 import { encodeSentence, encodeSentences, projectImages } from '../../../worker/onnx/encode.ts';
 import { createSession, type InferenceSession } from '../../../worker/onnx/ort-runtime.ts';
 import bowBytes from '../../fixtures/onnx/bow.onnx';
@@ -81,10 +80,6 @@ describe('onnxruntime-web in workerd', () => {
     expectClose(word!, reference(weights, [2]));
   });
 
-  it('an empty batch gives no vectors', async () => {
-    expect(await encodeSentences(sessions.bow, [])).toEqual([]);
-  });
-
   it('projection: a batch of images matches the reference', async () => {
     const features = Float32Array.from(IMAGE_FEATURES);
     const out = await projectImages(sessions.projection, features, SIZES.features);
@@ -99,43 +94,7 @@ describe('onnxruntime-web in workerd', () => {
   });
 });
 
-describe('encode helpers: errors', () => {
-  it('rejects features that are not whole rows', async () => {
-    await expect(projectImages(sessions.projection, new Float32Array(15), 10)).rejects.toThrow(
-      JointspaceInputError,
-    );
-  });
-
-  it('rejects a dim that is not the model’s feature count', async () => {
-    await expect(projectImages(sessions.projection, new Float32Array(12), 12)).rejects.toThrow(
-      /takes 10 features per image, got dim 12/,
-    );
-  });
-
-  it('rejects token id 0 (padding) inside a sentence', async () => {
-    await expect(encodeSentences(sessions.lstm, [Int32Array.of(2, 0, 3)])).rejects.toThrow(
-      /sentence 0, token 1: id 0/,
-    );
-  });
-
-  it('names the missing input or output when a model is not the expected one', async () => {
-    await expect(encodeSentence(sessions.projection, Int32Array.of(2))).rejects.toThrow(
-      JointspaceFormatError,
-    );
-    await expect(encodeSentence(sessions.projection, Int32Array.of(2))).rejects.toThrow(
-      /no input "token_ids" \(inputs: image_features\)/,
-    );
-    await expect(projectImages(sessions.bow, new Float32Array(10), 10)).rejects.toThrow(
-      /no input "image_features"/,
-    );
-  });
-
-  it('leaves an id past the vocabulary to the model, which refuses it', async () => {
-    await expect(encodeSentence(sessions.bow, Int32Array.of(2, SIZES.vocab))).rejects.toThrow(
-      /out of (data )?bounds/,
-    );
-  });
-
+describe('createSession', () => {
   it('rejects bytes that are not an ONNX model, and ORT keeps working after', async () => {
     await expect(createSession(new Uint8Array([1, 2, 3, 4]))).rejects.toThrow();
     const again = await createSession(bowBytes);

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import onnxProto from 'onnx-proto';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
@@ -158,24 +157,6 @@ describe.each(ENCODERS)('the %s sentence encoder in ONNX', (encoder) => {
       );
       expect(maxDiff(batch, expected)).toBeLessThan(TOLERANCE);
     });
-
-    it.each(RUNTIMES)(
-      'and the image projection gives the trainer vectors in %s',
-      async (_, ort) => {
-        const features = new Random(3).gaussians(4 * config.featureDim, 2);
-        const v = model.encodeImages(tf.tensor2d(features, [4, config.featureDim]));
-        const expected = (await v.data()) as Float32Array;
-        v.dispose();
-        const input = new ort.Tensor('float32', features, [4, config.featureDim]) as ortNode.Tensor;
-        const got = await runOnnx(
-          ort,
-          buildImageProjection(config, stored, {}),
-          { image_features: input },
-          'image_vector',
-        );
-        expect(maxDiff(got, expected)).toBeLessThan(TOLERANCE);
-      },
-    );
   });
 });
 

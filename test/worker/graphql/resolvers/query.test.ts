@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFakeServices, IMAGES } from '../../../support/fake-services.ts';
+import { createFakeServices } from '../../../support/fake-services.ts';
 import { graphqlClient } from '../../../support/graphql-client.ts';
 
 // Every query of the schema, end to end through createGraphQLHandler, against the fake services.
@@ -43,21 +43,6 @@ describe('search', () => {
     );
     expect(body.data.search.edges).toHaveLength(10);
     expect(services.calls).toEqual(['search("dog", 11)']);
-  });
-
-  it("shows an image's own captions, looked up only when asked for", async () => {
-    const services = createFakeServices();
-    const { body } = await graphqlClient(services).query(
-      '{ search(text: "blue boat", first: 1) { edges { node { id captions { id text imageId split } } } } }',
-    );
-    expect(body.data.search.edges[0].node).toEqual({
-      id: 'img_06.jpg',
-      captions: [
-        { id: 'img_06.jpg#0', text: 'a blue boat', imageId: 'img_06.jpg', split: 'train' },
-        { id: 'img_06.jpg#1', text: 'the boat is blue', imageId: 'img_06.jpg', split: 'train' },
-      ],
-    });
-    expect(services.calls).toEqual(['search("blue boat", 2)', 'captionsOf("img_06.jpg")']);
   });
 });
 
@@ -156,56 +141,6 @@ describe('image', () => {
       '{ image(id: "nope") { id } }',
     );
     expect(body).toEqual({ data: { image: null } });
-  });
-});
-
-describe('models', () => {
-  it("shows both served models' manifests", async () => {
-    const { body } = await graphqlClient(createFakeServices()).query(
-      `{ models {
-          retrieval {
-            version space encoder dimension wordDimension featureDimension maxTokens weights
-            vocabulary { hash size tokenizer minCount }
-            data { name format source }
-            vectors { images captions splits }
-            evaluation { split images captions rsum
-              annotation { r1 r5 r10 medianRank meanRank }
-              search { r1 r5 r10 medianRank meanRank } }
-            createdAt
-          }
-          regularities { version space encoder weights evaluation { rsum } }
-        } }`,
-    );
-    expect(body.errors).toBeUndefined();
-    expect(body.data.models.retrieval).toEqual({
-      version: 'lstm8-fake-f32-00000001',
-      space: 'RETRIEVAL',
-      encoder: 'LSTM',
-      dimension: 8,
-      wordDimension: 6,
-      featureDimension: 4,
-      maxTokens: 12,
-      weights: 'FLOAT32',
-      vocabulary: { hash: 'a'.repeat(64), size: 12, tokenizer: 'jointspace-words-v1', minCount: 1 },
-      data: { name: 'fake', format: 'demo', source: 'fake-world' },
-      vectors: { images: IMAGES.length, captions: IMAGES.length * 2, splits: ['train', 'test'] },
-      evaluation: {
-        split: 'test',
-        images: 3,
-        captions: 6,
-        rsum: 583.3,
-        annotation: { r1: 33.3, r5: 100, r10: 100, medianRank: 2, meanRank: 1.7 },
-        search: { r1: 50, r5: 100, r10: 100, medianRank: 1, meanRank: 1.5 },
-      },
-      createdAt: '2026-05-01T12:00:00.000Z',
-    });
-    expect(body.data.models.regularities).toEqual({
-      version: 'bow8-fake-int8-00000002',
-      space: 'REGULARITIES',
-      encoder: 'BOW',
-      weights: 'INT8',
-      evaluation: null,
-    });
   });
 });
 

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { createFakeServices } from '../../../support/fake-services.ts';
+import { graphqlClient } from '../../../support/graphql-client.ts';
+
+// The fields looked up on demand (an image's captions, the image of an annotation or an
+// analogy): each asks the services only when selected, and for the right id.
+
+describe('Image.captions', () => {
+  it("shows an image's own captions, looked up only when asked for", async () => {
+    const services = createFakeServices();
+    const { body } = await graphqlClient(services).query(
+      '{ search(text: "blue boat", first: 1) { edges { node { id captions { id text imageId split } } } } }',
+    );
+    expect(body.data.search.edges[0].node).toEqual({
+      id: 'img_06.jpg',
+      captions: [
+        { id: 'img_06.jpg#0', text: 'a blue boat', imageId: 'img_06.jpg', split: 'train' },
+        { id: 'img_06.jpg#1', text: 'the boat is blue', imageId: 'img_06.jpg', split: 'train' },
+      ],
+    });
+    expect(services.calls).toEqual(['search("blue boat", 2)', 'captionsOf("img_06.jpg")']);
+  });
+
+  it('is looked up once per image shown, and not at all when not selected', async () => {
+    const services = createFakeServices();
+    const client = graphqlClient(services);
+    const { body } = await client.query(
+      '{ a: image(id: "img_03.jpg") { captions { text } } b: image(id: "img_11.jpg") { id } }',
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data.a.captions).toEqual([{ text: 'a red house' }, { text: 'the house is red' }]);
+    expect(services.calls).toEqual([
+      'image("img_03.jpg")',
+      'image("img_11.jpg")',
+      'captionsOf("img_03.jpg")',
+    ]);
+  });
+});
+
+describe('AnnotationConnection.image', () => {
+  it('is the image annotated by id, looked up only when asked for', async () => {
+    const services = createFakeServices();
+    const client = graphqlClient(services);
+    const { body } = await client.query(
+      '{ annotate(image: { id: "img_05.jpg" }, first: 1) { image { id file split } } }',
+    );
+    expect(body.data.annotate.image).toEqual({
+      id: 'img_05.jpg',
+      file: 'img_05.jpg',
+      split: 'train',
+    });
+    expect(services.calls).toEqual(['annotateImage("img_05.jpg", 2)', 'image("img_05.jpg")']);
+
+    const quiet = createFakeServices();
+    await graphqlClient(quiet).query(
+      '{ annotate(image: { id: "img_05.jpg" }, first: 1) { edges { score } } }',
+    );
+    expect(quiet.calls).toEqual(['annotateImage("img_05.jpg", 2)']);
+  });
+
+  it('is null for an image given by features, without a lookup', async () => {
+    const services = createFakeServices();
+    const { body } = await graphqlClient(services).query(
+      '{ annotate(image: { features: [1, 0, 0, 0] }, first: 1) { image { id } } }',
+    );
+    expect(body).toEqual({ data: { annotate: { image: null } } });
+    expect(services.calls).toEqual(['annotateFeatures([1,0,0,0], 2)']);
+  });
+});
+
+describe('AnalogyResult.image', () => {
+  it('is the image the analogy started from, looked up only when asked for', async () => {
+    const services = createFakeServices();
+    const { body } = await graphqlClient(services).query(
+      '{ analogy(imageId: "img_00.jpg", k: 1) { image { id url } } }',
+    );
+    expect(body.data.analogy.image).toEqual({
+      id: 'img_00.jpg',
+      url: 'https://images.example/img_00.jpg',
+    });
+    expect(services.calls).toEqual(['analogy("img_00.jpg", [], [], 20, 1)', 'image("img_00.jpg")']);
+
+    const quiet = createFakeServices();
+    await graphqlClient(quiet).query(
+      '{ analogy(imageId: "img_00.jpg", k: 1) { matches { rank } } }',
+    );
+    expect(quiet.calls).toEqual(['analogy("img_00.jpg", [], [], 20, 1)']);
+  });
+
+  it('is UNKNOWN_IMAGE if the image vanished between the query and the lookup', async () => {
+    const services = { ...createFakeServices(), image: async () => null };
+    const { status, body } = await graphqlClient(services).query(
+      '{ analogy(imageId: "img_00.jpg") { image { id } } }',
+    );
+    expect(status).toBe(200);
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors![0]).toMatchObject({
+      message: 'no image has the id "img_00.jpg"',
+      path: ['analogy', 'image'],
+      extensions: { code: 'UNKNOWN_IMAGE', details: { imageId: 'img_00.jpg' } },
+    });
+  });
+});
