@@ -14,7 +14,8 @@
 import { cpus } from 'node:os';
 import { decodeFlatIndex, encodeFlatIndex } from '../core/flat-index.ts';
 import type { FlatIndexEncoding } from '../core/model-files.ts';
-import { randomUnitVector, seededRandom } from '../test/support/random-vectors.ts';
+import { normalize } from '../core/vectors.ts';
+import { Random } from '../trainer/random.ts';
 import { FlatIndex } from '../worker/vector-index/flat-index.ts';
 
 const SIZES: [number, number][] =
@@ -40,18 +41,20 @@ function median(xs: number[]): number {
 }
 
 async function bench(n: number, d: number): Promise<void> {
-  const random = seededRandom(n + d);
+  // Gaussian directions, the same on every run (the trainer's seeded generator).
+  const random = new Random(n + d);
+  const randomUnitVector = () => normalize(random.gaussians(d));
   // Caption-like records: ids and metadata the size the export writes.
   const records = Array.from({ length: n }, (_, i) => ({
     id: `${1000268201 + Math.floor(i / 5)}_693b08cb0e.jpg#${i % 5}`,
-    values: randomUnitVector(d, random),
+    values: randomUnitVector(),
     metadata: {
       text: `a child in a pink dress is climbing up a set of stairs in an entry way ${i}`,
       imageId: `${1000268201 + Math.floor(i / 5)}_693b08cb0e.jpg`,
       split: 'train',
     },
   }));
-  const queries = Array.from({ length: QUERIES + WARMUP }, () => randomUnitVector(d, random));
+  const queries = Array.from({ length: QUERIES + WARMUP }, randomUnitVector);
   // Indexes stay referenced until the size is done, so that one's collection cannot shrink
   // the heap while the next is measured.
   const keep: FlatIndex<unknown>[] = [];

@@ -1,59 +1,133 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import {
+  declaresTypesOnly,
+  directionViolations,
+  knotViolations,
+  mirrorViolations,
+  ROOMS,
+  type SourceFile,
+  specifiers,
+} from './support/layout-rules.ts';
 
-// DESIGN.md's layout rules, checked on the source text: core/ imports nothing outside itself
-// (no packages, no node: modules), and worker/ never imports trainer/ (TensorFlow.js must never
-// reach the Worker bundle).
+// DESIGN.md's layout rules (test/support/layout-rules.ts says each one), checked on the tree;
+// then each rule is shown to catch a planted bad file, naming the file and the import.
 const ROOT = resolve(import.meta.dirname, '..');
 
-function sources(dir: string): string[] {
+function read(dir: string): SourceFile[] {
+  // A room not built yet (web/ arrives with its issue) has no files.
+  if (!existsSync(join(ROOT, dir))) return [];
   return readdirSync(join(ROOT, dir), { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && /\.(ts|js|mjs)$/.test(e.name))
-    .map((e) => join(e.parentPath, e.name));
+    .filter((e) => e.isFile() && /\.(ts|tsx|js|mjs)$/.test(e.name))
+    .map((e) => join(e.parentPath, e.name))
+    .filter((p) => !p.split(sep).includes('node_modules'))
+    .map((p) => ({ path: relative(ROOT, p).split(sep).join('/'), text: readFileSync(p, 'utf8') }));
 }
 
-/** Every module specifier: static imports and re-exports, dynamic import(), require(). */
-function specifiers(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  const found: string[] = [];
-  const patterns = [
-    /\bfrom\s+['"]([^'"]+)['"]/g,
-    /\bimport\s*\(\s*['"]([^'"]+)['"]/g,
-    /\bimport\s+['"]([^'"]+)['"]/g,
-    /\brequire\s*\(\s*['"]([^'"]+)['"]/g,
-  ];
-  for (const p of patterns) for (const m of text.matchAll(p)) found.push(m[1] as string);
-  return found;
+const tree: SourceFile[] = [...ROOMS, 'test'].flatMap(read);
+
+function plant(path: string, text: string, files: SourceFile[] = tree): SourceFile[] {
+  return [...files.filter((f) => f.path !== path), { path, text }];
 }
 
-describe('layout', () => {
-  it('finds the specifiers it checks (the checker itself works)', () => {
-    const file = join(ROOT, 'cli/main.ts');
-    expect(specifiers(file)).toContain('./commands/demo-world.ts');
+describe('the layout', () => {
+  it('reads the tree (the checker sees what it checks)', () => {
+    expect(tree.filter((f) => f.path.startsWith('core/')).length).toBeGreaterThan(10);
+    expect(tree.filter((f) => f.path.startsWith('worker/')).length).toBeGreaterThan(10);
+    const main = tree.find((f) => f.path === 'cli/main.ts');
+    expect(specifiers(main?.text ?? '')).toContain('./commands/train.ts');
   });
 
-  it('core/ imports only core/', () => {
-    const files = sources('core');
-    expect(files.length).toBeGreaterThan(5);
-    const outside = files.flatMap((file) =>
-      specifiers(file)
-        .filter((s) => !s.startsWith('.') || !resolve(file, '..', s).startsWith(join(ROOT, 'core')))
-        .map((s) => `${relative(ROOT, file)} imports ${s}`),
-    );
-    expect(outside).toEqual([]);
+  it('imports point one way between rooms', () => {
+    expect(directionViolations(tree)).toEqual([]);
   });
 
-  it('worker/ never imports trainer/ or TensorFlow.js', () => {
-    const bad = sources('worker').flatMap((file) =>
-      specifiers(file)
-        .filter(
-          (s) =>
-            s.includes('@tensorflow') ||
-            (s.startsWith('.') && resolve(file, '..', s).startsWith(join(ROOT, 'trainer'))),
-        )
-        .map((s) => `${relative(ROOT, file)} imports ${s}`),
+  it('has no import knots inside a room', () => {
+    expect(knotViolations(tree)).toEqual([]);
+  });
+
+  it('has a test for every source file, and no test without its source', () => {
+    expect(mirrorViolations(tree)).toEqual([]);
+  });
+});
+
+describe('the layout checker', () => {
+  it('names a worker file that imports the trainer, and tfjs in the worker', () => {
+    const planted = plant(
+      'worker/planted.ts',
+      "import { train } from '../trainer/train/train.ts';\nimport * as tf from '@tensorflow/tfjs-core';\n",
+      [],
     );
-    expect(bad).toEqual([]);
+    expect(directionViolations(planted)).toEqual([
+      'worker/planted.ts imports ../trainer/train/train.ts: worker/ may import only worker/, core/, schema/',
+      'worker/planted.ts imports @tensorflow/tfjs-core: never in worker/',
+    ]);
+  });
+
+  it('names every other wrong direction', () => {
+    const cases: [string, string, RegExp][] = [
+      [
+        'trainer/planted.ts',
+        "import '../cli/main.ts';",
+        /trainer\/ may import only trainer\/, core\//,
+      ],
+      [
+        'core/planted.ts',
+        "import { x } from '../trainer/random.ts';",
+        /core\/ may import only core\//,
+      ],
+      ['core/planted.ts', "import { readFile } from 'node:fs';", /core\/ imports no package/],
+      ['worker/planted.ts', "export const c = import('../cli/main.ts');", /worker\/ may import/],
+      ['bench/planted.ts', "import '../test/support/seeded-random.ts';", /bench\/ may import only/],
+      ['cli/planted.ts', "import '../worker/index.ts';", /cli\/ may import only cli\/, trainer/],
+      ['web/planted.ts', "import '../core/limits.ts';", /web\/ may import only web\/, schema\//],
+    ];
+    for (const [path, text, message] of cases) {
+      const found = directionViolations(plant(path, text, []));
+      expect(found, path).toHaveLength(1);
+      expect(found[0]).toMatch(message);
+      expect(found[0]).toContain(path);
+    }
+  });
+
+  it('names a knot between two folders of a room, with the imports that tie it', () => {
+    const planted = plant('trainer/data/planted.ts', "import '../export/export-model.ts';");
+    expect(knotViolations(planted)).toEqual([
+      expect.stringMatching(
+        /^import knot: .*trainer\/data -> trainer\/export \(trainer\/data\/planted\.ts imports \.\.\/export\/export-model\.ts\).*trainer\/export -> trainer\/data/,
+      ),
+    ]);
+  });
+
+  it('names a source without its test, and a test without its source', () => {
+    const source = { path: 'trainer/planted.ts', text: 'export const x = 1;\n' };
+    expect(mirrorViolations([source])).toEqual([
+      'trainer/planted.ts has no test: expected test/trainer/planted.test.ts',
+    ]);
+    expect(mirrorViolations([source, { path: 'test/trainer/planted.test.ts', text: '' }])).toEqual(
+      [],
+    );
+    expect(mirrorViolations([{ path: 'test/worker/gone.test.ts', text: '' }])).toEqual([
+      'test/worker/gone.test.ts mirrors no source: worker/gone.ts does not exist',
+    ]);
+    expect(mirrorViolations([{ path: 'test/misc/x.test.ts', text: '' }])).toEqual([
+      'test/misc/x.test.ts mirrors no room: tests live in test/<room>/, test/e2e/ or test/support/',
+    ]);
+  });
+
+  it('lets files that only declare types go without a test', () => {
+    expect(
+      declaresTypesOnly({
+        path: 'worker/x.ts',
+        text: "/** A. */\nimport type { A } from './a.ts';\n\nexport interface B {\n  a: A;\n}\nexport type C = B;\n",
+      }),
+    ).toBe(true);
+    expect(
+      declaresTypesOnly({
+        path: 'worker/x.ts',
+        text: 'export interface B {}\nexport const x = 1;\n',
+      }),
+    ).toBe(false);
   });
 });
