@@ -16,7 +16,7 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promi
     run: evaluateCommand,
   },
   export: {
-    summary: 'write a model version: ONNX encoders, vectors (NDJSON), manifest',
+    summary: 'write a model version: ONNX encoders, vectors (NDJSON, flat index), manifest',
     run: exportCommand,
   },
   start: {

@@ -88,9 +88,10 @@ export const exportCommand = command({
   usage: ['jointspace export --run DIR --data PATH [--out artifacts] [--weights float32]'],
   options: EXPORT_OPTIONS,
   epilogue: `Writes DIR/<version>/ with sentence_encoder.onnx, image_projection.onnx, vocab.json,
-images.ndjson, captions.ndjson (Vectorize's format) and manifest.json (dimensions,
-vocabulary hash, data, the evaluation table, a SHA-256 per file). The ONNX files are run in
-onnxruntime-web on a sample before anything is put in place.`,
+images.ndjson, captions.ndjson (Vectorize's format), the same vectors as flat index files
+(flat/<kind>.float32.bin and .int8.bin, for the worker's local default) and manifest.json
+(dimensions, vocabulary hash, data, the evaluation table, a SHA-256 per file). The ONNX files
+are run in onnxruntime-web on a sample before anything is put in place.`,
   compute: true,
   async run({ values }) {
     const path = checkpointPath(values);
