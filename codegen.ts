@@ -29,6 +29,7 @@ const config: CodegenConfig = {
           Image: '../mappers.ts#ImageParent',
           Caption: '../mappers.ts#CaptionParent',
           Model: '../mappers.ts#ModelParent',
+          ServedModels: '../mappers.ts#ServedModelsParent',
           AnnotationConnection: '../mappers.ts#AnnotationConnectionParent',
           AnalogyResult: '../mappers.ts#AnalogyResultParent',
         },

@@ -384,7 +384,16 @@ export function decodeFlatIndex<M = unknown>(bytes: ArrayBuffer | Uint8Array): F
     metadata: header.metadata as M[],
   };
   if (encoding === 'float32') {
-    return { ...base, encoding, vectors: readFloat32s(u8, dataOffset, count * dimension) };
+    const vectors = readFloat32s(u8, dataOffset, count * dimension);
+    // One NaN or infinity would poison every score it meets: refused at load, not per query.
+    for (let i = 0; i < vectors.length; i++) {
+      const v = vectors[i]!;
+      if (v - v !== 0) {
+        const row = Math.floor(i / dimension);
+        formatFail(`row ${row} (${header.ids[row]}) holds ${v}: every value must be finite`);
+      }
+    }
+    return { ...base, encoding, vectors };
   }
   const scales = readFloat32s(u8, dataOffset, count);
   for (let r = 0; r < count; r++) {

@@ -23,10 +23,16 @@ function toHex(bytes: Uint8Array): string {
 
 /** SHA-256 of a string (UTF-8 encoded) or of bytes, through WebCrypto (crypto.subtle). */
 export async function sha256Hex(data: string | Uint8Array): Promise<string> {
-  // Copy into a fresh ArrayBuffer: WebCrypto wants an ArrayBuffer-backed view, and a caller's
-  // Uint8Array may sit on a SharedArrayBuffer or be a window into a larger buffer.
-  const bytes = new Uint8Array(toBytes(data));
-  const digest = await crypto.subtle.digest('SHA-256', bytes.buffer);
+  // WebCrypto wants a whole, unshared ArrayBuffer. Bytes that are one already are digested in
+  // place (a flat index file is tens of megabytes: no second copy); a window into a larger
+  // buffer, or a SharedArrayBuffer, is copied first.
+  const bytes = toBytes(data);
+  const whole =
+    bytes.buffer instanceof ArrayBuffer &&
+    bytes.byteOffset === 0 &&
+    bytes.byteLength === bytes.buffer.byteLength;
+  const buffer = whole ? (bytes.buffer as ArrayBuffer) : new Uint8Array(bytes).buffer;
+  const digest = await crypto.subtle.digest('SHA-256', buffer);
   return toHex(new Uint8Array(digest));
 }
 

@@ -10,7 +10,7 @@ const VERSION = '0.1.0';
 /** Each request's stage timings, found again by its ExecutionContext (which yoga passes through). */
 const timings = new WeakMap<ExecutionContext, ServerTiming>();
 const graphql = createGraphQLHandler<Cloudflare.Env>((_request, env, ctx) =>
-  getServices(env, timings.get(ctx)),
+  getServices(env, ctx, timings.get(ctx)),
 );
 
 export default {

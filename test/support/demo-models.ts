@@ -108,8 +108,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
       '--threads',
       '1',
     );
-    for (const o of await r2ObjectsOf(join(root, 'artifacts'), version, 'float32')) {
-      objects.push({ key: o.key, base64: (await readFile(o.path)).toString('base64') });
+    // Both encodings' flat files, so that the tests can serve either.
+    const seen = new Set<string>();
+    for (const encoding of ['float32', 'int8'] as const) {
+      for (const o of await r2ObjectsOf(join(root, 'artifacts'), version, encoding)) {
+        if (seen.has(o.key)) continue;
+        seen.add(o.key);
+        objects.push({ key: o.key, base64: (await readFile(o.path)).toString('base64') });
+      }
     }
   }
   const dataset = await loadDataset(join(root, 'world'), { splits: ['test'] });

@@ -173,9 +173,9 @@ export function createFakeServices(): FakeServices {
   const log = (call: string) => calls.push(call);
   return {
     calls,
-    async models() {
-      log('models()');
-      return { retrieval: fakeManifest('retrieval'), regularities: fakeManifest('regularities') };
+    async model(space) {
+      log(`model(${space})`);
+      return fakeManifest(space);
     },
     async search(text, topK) {
       log(`search(${JSON.stringify(text)}, ${topK})`);

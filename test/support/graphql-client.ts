@@ -20,10 +20,8 @@ export interface GraphQLResponseJSON {
 
 export const URL_BASE = 'http://jointspace.test/graphql';
 
-export function graphqlClient(services: JointspaceServices | (() => Promise<JointspaceServices>)) {
-  const handler = createGraphQLHandler<Record<string, never>>(async () =>
-    typeof services === 'function' ? services() : services,
-  );
+export function graphqlClient(services: JointspaceServices) {
+  const handler = createGraphQLHandler<Record<string, never>>(() => services);
   const send = (request: Request) => handler(request, {}, createExecutionContext());
   return {
     send,

@@ -1,4 +1,5 @@
 import { composeAnalogy, rerankByCentroid } from '../../core/analogy.ts';
+import type { Space } from '../../core/model-files.ts';
 import { captionVectorId } from '../../core/vector-ids.ts';
 import type { CaptionMetadata, ImageMetadata } from '../../core/vector-records.ts';
 import { dot } from '../../core/vectors.ts';
@@ -17,9 +18,10 @@ import type {
 } from './services.ts';
 
 /**
- * The services over two loaded model versions: `retrieval` (search and annotation) and
- * `regularities` (analogy, DESIGN.md's bag-of-words space). Stateless apart from the spaces,
- * which the factory caches per isolate.
+ * The services over two model versions: `retrieval` (search and annotation) and `regularities`
+ * (analogy, DESIGN.md's bag-of-words space). Each space is asked for when a query needs it
+ * (served-models.ts loads it once per isolate), so a query of one space never waits for, or
+ * fails with, the other.
  */
 
 /** Captions an image can have; caption ids are "<image id>#<k>" for k from 0. */
@@ -41,16 +43,18 @@ function scoredCaptions(matches: VectorMatch<CaptionMetadata>[]): Scored<Caption
   return matches.map((m) => ({ item: captionRecord(m.id, m.metadata), score: m.score }));
 }
 
+export type SpaceGetter = () => Promise<ModelSpace>;
+
 export class ModelServices implements JointspaceServices {
   constructor(
-    private readonly retrieval: ModelSpace,
-    private readonly regularities: ModelSpace,
+    private readonly retrieval: SpaceGetter,
+    private readonly regularities: SpaceGetter,
     /** Where this request's stage times go (encode: the ONNX encoders; index: the vector index). */
     private readonly timing: ServerTiming = new ServerTiming(),
   ) {}
 
-  async models() {
-    return { retrieval: this.retrieval.manifest, regularities: this.regularities.manifest };
+  async model(space: Space) {
+    return (await (space === 'retrieval' ? this.retrieval() : this.regularities())).manifest;
   }
 
   private async imageVector(space: ModelSpace, imageId: string): Promise<Float32Array> {
@@ -62,8 +66,8 @@ export class ModelServices implements JointspaceServices {
     return stored.values;
   }
 
-  private captionIndex() {
-    const captions = this.retrieval.captions;
+  private captionIndex(space: ModelSpace) {
+    const captions = space.captions;
     if (!captions)
       throw new QueryError(
         'MODEL_UNAVAILABLE',
@@ -74,7 +78,7 @@ export class ModelServices implements JointspaceServices {
   }
 
   async search(text: string, topK: number) {
-    const space = this.retrieval;
+    const space = await this.retrieval();
     const { ids, tokens, unknownWords } = queryIds(text, space.vocabulary, space.manifest);
     const vector = await this.timing.time('encode', () =>
       encodeSentence(space.sentenceEncoder, ids),
@@ -86,12 +90,13 @@ export class ModelServices implements JointspaceServices {
   }
 
   async annotateImage(imageId: string, topK: number) {
-    const vector = await this.imageVector(this.retrieval, imageId);
-    return scoredCaptions(await this.captionIndex().query(vector, topK));
+    const space = await this.retrieval();
+    const vector = await this.imageVector(space, imageId);
+    return scoredCaptions(await this.captionIndex(space).query(vector, topK));
   }
 
   async annotateFeatures(features: readonly number[], topK: number) {
-    const space = this.retrieval;
+    const space = await this.retrieval();
     const expected = space.manifest.model.featureDim;
     if (features.length !== expected) {
       throw new QueryError(
@@ -126,15 +131,15 @@ export class ModelServices implements JointspaceServices {
         {},
       );
     const vector = await projectImages(session, Float32Array.from(features), expected);
-    return scoredCaptions(await this.captionIndex().query(vector, topK));
+    return scoredCaptions(await this.captionIndex(space).query(vector, topK));
   }
 
   /** Unit vectors of analogy terms: each term (a word or a phrase) through the bag-of-words encoder. */
   private async termVectors(
+    space: ModelSpace,
     terms: readonly string[],
     role: 'minus' | 'plus',
   ): Promise<{ vectors: Float32Array[]; query: EncodedQuery }> {
-    const space = this.regularities;
     const vectors: Float32Array[] = [];
     const tokens: string[] = [];
     const unknownWords: string[] = [];
@@ -154,10 +159,10 @@ export class ModelServices implements JointspaceServices {
     pool: number,
     k: number,
   ) {
-    const space = this.regularities;
+    const space = await this.regularities();
     const image = await this.imageVector(space, imageId);
-    const m = await this.termVectors(minus, 'minus');
-    const p = await this.termVectors(plus, 'plus');
+    const m = await this.termVectors(space, minus, 'minus');
+    const p = await this.termVectors(space, plus, 'plus');
     let q: Float32Array;
     try {
       q = composeAnalogy(image, m.vectors, p.vectors);
@@ -185,12 +190,12 @@ export class ModelServices implements JointspaceServices {
   }
 
   async image(id: string) {
-    const [stored] = await this.retrieval.images.getByIds([id]);
+    const [stored] = await (await this.retrieval()).images.getByIds([id]);
     return stored ? imageRecord(stored.id, stored.metadata) : null;
   }
 
   async captionsOf(imageId: string) {
-    const captions = this.captionIndex();
+    const captions = this.captionIndex(await this.retrieval());
     const ids = Array.from({ length: MAX_CAPTIONS_PER_IMAGE }, (_, k) =>
       captionVectorId(imageId, k),
     );

@@ -4,13 +4,15 @@ import {
   FLAT_INDEX_ENCODINGS,
   type FlatIndexEncoding,
   SPACE_SERVES,
+  type Space,
   type VectorKind,
 } from '../../core/model-files.ts';
 import { modelFileKey } from '../../core/r2-layout.ts';
 import { flatFileOf } from '../../core/version-check.ts';
 import { type IndexOpener, loadModelSpace, type ModelSpace } from '../model/model-space.ts';
+import { type LoaderState, SpaceLoader } from '../model/space-loader.ts';
 import { QueryError } from '../query-error.ts';
-import { FlatIndexNotFoundError, loadFlatIndex } from '../vector-index/flat-index.ts';
+import { loadFlatIndex } from '../vector-index/flat-index.ts';
 import type { VectorIndex } from '../vector-index/vector-index.ts';
 import { VectorizeVectorIndex } from '../vector-index/vectorize-index.ts';
 import { ModelServices } from './jointspace-services.ts';
@@ -19,8 +21,13 @@ import type { JointspaceServices } from './services.ts';
 
 /**
  * Which models a worker serves and where their vectors are, from its bindings; and the loaded
- * spaces, kept per isolate (loading reads R2, checks hashes and starts ONNX sessions: once, not
- * per request). A load that fails is forgotten, so the next request tries again.
+ * spaces, one SpaceLoader per space and configuration, kept per isolate (loading reads R2,
+ * checks every file against the manifest and starts ONNX sessions: once, not per request). Each
+ * space loads on its own: a broken analogy model does not take search down.
+ *
+ * A failed load is logged once, with its reason and an incident id; clients are told only that
+ * the space is unavailable, the incident id and when it is tried again. Storage keys and runtime
+ * messages stay in the log.
  */
 
 /** The bindings this module reads (generated from wrangler.toml in worker/worker-configuration.d.ts, plus the per-deploy ones in worker/cloudflare-env.d.ts). */
@@ -36,26 +43,30 @@ export type ModelEnv = Pick<
   | 'REGULARITIES_IMAGES'
 >;
 
-const spaces = new Map<string, Promise<ModelSpace>>();
+/** Hands work that must outlive the request to the runtime (ctx.waitUntil). */
+export type KeepAlive = (work: Promise<unknown>) => void;
+
+const loaders = new Map<string, SpaceLoader<ModelSpace>>();
+
+/** A failed load: the reason for the log, and the incident id that ties a client's error to it. */
+class LoadIncident extends Error {
+  override readonly name = 'LoadIncident';
+  constructor(
+    readonly reason: string,
+    readonly incident: string,
+  ) {
+    super(reason);
+  }
+}
 
 function flatOpener(bucket: R2Bucket, encoding: FlatIndexEncoding): IndexOpener {
   return (async (manifest: ModelManifest, kind: VectorKind) => {
-    try {
-      const key = modelFileKey(manifest.version, flatFileOf(manifest, kind, encoding));
-      return await loadFlatIndex(bucket, key, {
-        version: manifest.version,
-        dimension: manifest.model.dimension,
-      });
-    } catch (e) {
-      if (e instanceof FlatIndexNotFoundError || e instanceof JointspaceFormatError) {
-        throw new QueryError(
-          'MODEL_UNAVAILABLE',
-          `model version ${manifest.version}: ${e.message}`,
-          { version: manifest.version },
-        );
-      }
-      throw e;
-    }
+    const file = flatFileOf(manifest, kind, encoding);
+    return loadFlatIndex(bucket, modelFileKey(manifest.version, file), {
+      version: manifest.version,
+      dimension: manifest.model.dimension,
+      ...(manifest.files[file] ? { file: manifest.files[file] } : {}),
+    });
   }) as IndexOpener;
 }
 
@@ -71,10 +82,8 @@ function vectorizeOpener(env: ModelEnv): IndexOpener {
           : undefined;
     const name = `${manifest.space.toUpperCase()}_${kind.toUpperCase()}`;
     if (!binding) {
-      throw new QueryError(
-        'MODEL_UNAVAILABLE',
+      throw new JointspaceFormatError(
         `VECTOR_INDEX is vectorize but the worker has no ${name} binding`,
-        {},
       );
     }
     return new VectorizeVectorIndex(binding, {
@@ -83,75 +92,117 @@ function vectorizeOpener(env: ModelEnv): IndexOpener {
   }) as IndexOpener;
 }
 
-function loadSpace(
+/** The configuration a space is served with, or a MODEL_UNAVAILABLE that says what to set. */
+function configurationOf(
   env: ModelEnv,
-  version: string,
-  space: 'retrieval' | 'regularities',
-): Promise<ModelSpace> {
-  const backend = env.VECTOR_INDEX ?? 'flat';
-  const encoding = env.FLAT_INDEX_ENCODING ?? 'float32';
-  const cacheKey = `${backend}:${encoding}:${space}:${version}`;
-  let loading = spaces.get(cacheKey);
-  if (!loading) {
-    if (backend !== 'flat' && backend !== 'vectorize') {
-      return Promise.reject(
-        new QueryError(
-          'MODEL_UNAVAILABLE',
-          `VECTOR_INDEX must be flat or vectorize, got ${JSON.stringify(backend)}`,
-          {},
-        ),
-      );
-    }
-    if (!(FLAT_INDEX_ENCODINGS as readonly string[]).includes(encoding)) {
-      return Promise.reject(
-        new QueryError(
-          'MODEL_UNAVAILABLE',
-          `FLAT_INDEX_ENCODING must be ${FLAT_INDEX_ENCODINGS.join(' or ')}, got ${JSON.stringify(encoding)}`,
-          {},
-        ),
-      );
-    }
-    loading = loadModelSpace({
-      bucket: env.MODELS,
-      version,
-      openIndex:
-        backend === 'flat'
-          ? flatOpener(env.MODELS, encoding as FlatIndexEncoding)
-          : vectorizeOpener(env),
-      withCaptions: SPACE_SERVES[space].kinds.includes('captions'),
-      withImageProjection: SPACE_SERVES[space].imageProjection,
-    }).then((loaded) => {
-      if (loaded.manifest.space !== space) {
-        throw new QueryError(
-          'MODEL_UNAVAILABLE',
-          `model version ${version} is a ${loaded.manifest.space} model, configured as the ${space} one`,
-          { version },
-        );
-      }
-      return loaded;
-    });
-    spaces.set(cacheKey, loading);
-    loading.catch(() => spaces.delete(cacheKey));
-  }
-  return loading;
-}
-
-export async function servicesFor(
-  env: ModelEnv,
-  timing?: ServerTiming,
-): Promise<JointspaceServices> {
-  const retrieval = env.RETRIEVAL_MODEL;
-  const regularities = env.REGULARITIES_MODEL;
-  if (!retrieval || !regularities) {
+  space: Space,
+): { version: string; backend: 'flat' | 'vectorize'; encoding: FlatIndexEncoding } {
+  const version = space === 'retrieval' ? env.RETRIEVAL_MODEL : env.REGULARITIES_MODEL;
+  const variable = space === 'retrieval' ? 'RETRIEVAL_MODEL' : 'REGULARITIES_MODEL';
+  if (!version) {
     throw new QueryError(
       'MODEL_UNAVAILABLE',
-      'no model is configured: set RETRIEVAL_MODEL and REGULARITIES_MODEL to exported versions (npm start does this for the demo models)',
-      {},
+      `no ${space} model is configured: set ${variable} to an exported version (npm start does this for the demo models)`,
+      { space },
     );
   }
-  const [r, g] = await Promise.all([
-    loadSpace(env, retrieval, 'retrieval'),
-    loadSpace(env, regularities, 'regularities'),
-  ]);
-  return new ModelServices(r, g, timing);
+  const backend = env.VECTOR_INDEX ?? 'flat';
+  if (backend !== 'flat' && backend !== 'vectorize') {
+    throw new QueryError(
+      'MODEL_UNAVAILABLE',
+      `VECTOR_INDEX must be flat or vectorize, got ${JSON.stringify(backend)}`,
+      { space },
+    );
+  }
+  const encoding = env.FLAT_INDEX_ENCODING ?? 'float32';
+  if (!(FLAT_INDEX_ENCODINGS as readonly string[]).includes(encoding)) {
+    throw new QueryError(
+      'MODEL_UNAVAILABLE',
+      `FLAT_INDEX_ENCODING must be ${FLAT_INDEX_ENCODINGS.join(' or ')}, got ${JSON.stringify(encoding)}`,
+      { space },
+    );
+  }
+  return { version, backend, encoding: encoding as FlatIndexEncoding };
+}
+
+/** Loads a space and checks that the version is one of that space; any failure is an incident. */
+async function loadSpace(
+  env: ModelEnv,
+  space: Space,
+  config: ReturnType<typeof configurationOf>,
+): Promise<ModelSpace> {
+  try {
+    const loaded = await loadModelSpace({
+      bucket: env.MODELS,
+      version: config.version,
+      openIndex:
+        config.backend === 'flat' ? flatOpener(env.MODELS, config.encoding) : vectorizeOpener(env),
+      withCaptions: SPACE_SERVES[space].kinds.includes('captions'),
+      withImageProjection: SPACE_SERVES[space].imageProjection,
+    });
+    if (loaded.manifest.space !== space) {
+      throw new Error(
+        `model version ${config.version} is a ${loaded.manifest.space} model, configured as the ${space} one`,
+      );
+    }
+    return loaded;
+  } catch (e) {
+    const incident = crypto.randomUUID().slice(0, 8);
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new LoadIncident(reason, incident);
+  }
+}
+
+/** What a client is told of a space that failed to load: no keys, no runtime text. */
+function unavailable(space: Space, version: string, state: LoaderState<ModelSpace>): QueryError {
+  const failure = state.state === 'failed' ? state : undefined;
+  const incident = failure?.error instanceof LoadIncident ? failure.error.incident : undefined;
+  const retryInSeconds = failure
+    ? Math.max(0, Math.ceil((failure.retryAt - Date.now()) / 1000))
+    : 0;
+  return new QueryError(
+    'MODEL_UNAVAILABLE',
+    `the ${space} model (version ${version}) cannot be served now; it is tried again in ${retryInSeconds} s${incident ? ` (incident ${incident} in the server log)` : ''}`,
+    { space, version, retryInSeconds, ...(incident ? { incident } : {}) },
+  );
+}
+
+/** A space, loaded once per isolate and configuration (see SpaceLoader for the states). */
+export async function spaceOf(
+  env: ModelEnv,
+  space: Space,
+  keepAlive?: KeepAlive,
+): Promise<ModelSpace> {
+  const config = configurationOf(env, space);
+  const key = `${config.backend}:${config.encoding}:${space}:${config.version}`;
+  let loader = loaders.get(key);
+  if (!loader) {
+    loader = new SpaceLoader(() => loadSpace(env, space, config), {
+      onFailure: (error, attempts, retryInMs) => {
+        const { reason, incident } =
+          error instanceof LoadIncident ? error : { reason: String(error), incident: '-' };
+        console.error(
+          `[model] incident ${incident}: the ${space} model ${config.version} failed to load (attempt ${attempts}, next try in ${retryInMs / 1000} s): ${reason}`,
+        );
+      },
+    });
+    loaders.set(key, loader);
+  }
+  const current = loader;
+  return current.get(keepAlive).catch(() => {
+    throw unavailable(space, config.version, current.state);
+  });
+}
+
+/** The services of a request: each space is loaded (or found loaded) when a field needs it. */
+export function servicesFor(
+  env: ModelEnv,
+  timing?: ServerTiming,
+  keepAlive?: KeepAlive,
+): JointspaceServices {
+  return new ModelServices(
+    () => spaceOf(env, 'retrieval', keepAlive),
+    () => spaceOf(env, 'regularities', keepAlive),
+    timing,
+  );
 }

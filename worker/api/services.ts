@@ -1,4 +1,5 @@
 import type { ModelManifest } from '../../core/manifest.ts';
+import type { Space } from '../../core/model-files.ts';
 
 /**
  * What the GraphQL resolvers need from the rest of the worker. The resolvers validate paging
@@ -38,8 +39,8 @@ export interface EncodedQuery {
 }
 
 export interface JointspaceServices {
-  /** The manifests of the two model versions served. */
-  models(): Promise<{ retrieval: ModelManifest; regularities: ModelManifest }>;
+  /** The manifest of the model version a space serves (each space loads, and fails, alone). */
+  model(space: Space): Promise<ModelManifest>;
   /** Images for a sentence, best first, `topK` at most (retrieval space). */
   search(
     text: string,

@@ -7,7 +7,6 @@ import type { JointspaceServices } from '../api/services.ts';
 import type { GraphQLContext } from './context.ts';
 import { graphqlLogger, maskError, UNEXPECTED_ERROR_MESSAGE } from './errors.ts';
 import { GRAPHIQL_DEFAULT_QUERY, GRAPHIQL_TITLE } from './graphiql.ts';
-import { lazyServices } from './lazy-services.ts';
 import { modelQueryLimitPlugin } from './operation-limits.ts';
 import { schema } from './schema.ts';
 
@@ -18,11 +17,12 @@ export const GRAPHQL_PATH = '/graphql';
  */
 export const MAX_REQUEST_BYTES = 256 * 1024;
 
+/** The services of one request; they load models only when a field needs one. */
 export type ServicesFactory<E> = (
   request: Request,
   env: E,
   ctx: ExecutionContext,
-) => Promise<JointspaceServices> | JointspaceServices;
+) => JointspaceServices;
 
 export type FetchHandler<E> = (
   request: Request,
@@ -48,9 +48,7 @@ export function createGraphQLHandler<E>(getServices: ServicesFactory<E>): FetchH
     plugins: [modelQueryLimitPlugin],
     // "Did you mean ...?" suggestions stay on: introspection and GraphiQL are on (the API is
     // public and self-describing), so suggestions reveal nothing that introspection does not.
-    context: ({ request, env, ctx }) => ({
-      services: lazyServices(() => getServices(request, env, ctx)),
-    }),
+    context: ({ request, env, ctx }) => ({ services: getServices(request, env, ctx) }),
   });
   return async (request, env, ctx) => yoga.fetch(request, { env, ctx });
 }

@@ -11,6 +11,9 @@ export type {
   ImageRecord as ImageParent,
 } from '../api/services.ts';
 
+/** `models`: nothing yet; each space's field asks the services for its own manifest. */
+export type ServedModelsParent = Record<string, never>;
+
 export interface PageInfoParent {
   hasNextPage: boolean;
   hasPreviousPage: boolean;

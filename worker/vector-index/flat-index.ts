@@ -8,6 +8,7 @@
 
 import { JointspaceFormatError } from '../../core/errors.ts';
 import { decodeFlatIndex, type FlatIndexData, flatIndexRow } from '../../core/flat-index.ts';
+import { sha256Hex } from '../../core/hash.ts';
 import { topK } from '../../core/topk.ts';
 import { scoreFloat32Rows, scoreInt8Rows } from './flat-scores.ts';
 import { checkQuery } from './query-checks.ts';
@@ -76,10 +77,12 @@ export class FlatIndexNotFoundError extends Error {
   override readonly name: string = 'FlatIndexNotFoundError';
 }
 
-/** What the caller expects of the file (its manifest's version and dimension). */
+/** What the caller expects of the file (its manifest's version, dimension, size and SHA-256). */
 export interface FlatIndexExpectation {
   version?: string;
   dimension?: number;
+  /** The manifest's entry for the file: a changed or truncated byte is refused before decoding. */
+  file?: { bytes: number; sha256: string };
 }
 
 /**
@@ -97,9 +100,18 @@ export async function loadFlatIndex<M>(
   if (object === null) {
     throw new FlatIndexNotFoundError(`flat index ${JSON.stringify(key)} is not in the R2 bucket`);
   }
+  const bytes = new Uint8Array(await object.arrayBuffer());
+  if (expected.file !== undefined) {
+    const { bytes: size, sha256 } = expected.file;
+    if (bytes.length !== size || (await sha256Hex(bytes)) !== sha256) {
+      throw new JointspaceFormatError(
+        `${JSON.stringify(key)} is not the file the manifest lists (${bytes.length} bytes, expected ${size}, or another SHA-256): changed or truncated`,
+      );
+    }
+  }
   let data: FlatIndexData<M>;
   try {
-    data = decodeFlatIndex<M>(await object.arrayBuffer());
+    data = decodeFlatIndex<M>(bytes);
   } catch (e) {
     if (e instanceof JointspaceFormatError) {
       throw new JointspaceFormatError(`${JSON.stringify(key)}: ${e.message}`);

@@ -54,8 +54,13 @@ beforeAll(async () => {
       withImageProjection: false,
     }),
   ]);
-  services = new ModelServices(retrieval, regularities);
+  services = new ModelServices(given(retrieval), given(regularities));
 });
+
+/** A space getter for a space already loaded. */
+function given(space: ModelSpace): () => Promise<ModelSpace> {
+  return async () => space;
+}
 
 /** The QueryError that `p` rejects with (failing the test for anything else). */
 async function refusal(p: Promise<unknown>): Promise<QueryError> {
@@ -67,13 +72,32 @@ async function refusal(p: Promise<unknown>): Promise<QueryError> {
   return e as QueryError;
 }
 
-describe('models', () => {
-  it('are the manifests of the two spaces it was given', async () => {
-    const served = await services.models();
-    expect(served.retrieval).toBe(retrieval.manifest);
-    expect(served.regularities).toBe(regularities.manifest);
-    expect(served.retrieval.version).toBe('test-retrieval');
-    expect(served.regularities.version).toBe('test-regularities');
+describe('model', () => {
+  it('is the manifest of the space asked for', async () => {
+    expect(await services.model('retrieval')).toBe(retrieval.manifest);
+    expect(await services.model('regularities')).toBe(regularities.manifest);
+    expect((await services.model('retrieval')).version).toBe('test-retrieval');
+    expect((await services.model('regularities')).version).toBe('test-regularities');
+  });
+
+  it('asks only for the space a query needs: a broken analogy space leaves search alone', async () => {
+    const broken = new QueryError('MODEL_UNAVAILABLE', 'the regularities model cannot be served');
+    const asked: string[] = [];
+    const partial = new ModelServices(
+      async () => {
+        asked.push('retrieval');
+        return retrieval;
+      },
+      async () => {
+        asked.push('regularities');
+        throw broken;
+      },
+    );
+    expect((await partial.search('a red car', 2)).results).toHaveLength(2);
+    expect(await partial.image(retrieval.manifest.vectors.images.file)).toBeNull();
+    expect(asked.every((space) => space === 'retrieval')).toBe(true);
+    await expect(partial.analogy('x', ['red'], ['blue'], 20, 4)).rejects.toBe(broken);
+    await expect(partial.model('regularities')).rejects.toBe(broken);
   });
 });
 
@@ -113,7 +137,7 @@ describe('search', () => {
 
   it('says where its time went: encode (the ONNX encoder), then index', async () => {
     const timing = new ServerTiming();
-    const timed = new ModelServices(retrieval, regularities, timing);
+    const timed = new ModelServices(given(retrieval), given(regularities), timing);
     expect(timing.header()).toBe('');
     await timed.search('a blue boat', 3);
     expect(timing.header()).toMatch(/^encode;dur=\d+\.\d{2}, index;dur=\d+\.\d{2}$/);
@@ -212,7 +236,7 @@ describe('image and captionsOf', () => {
         encodeFlatIndex({ version: 'many-captions', dimension, records }, 'float32'),
       ),
     );
-    const many = new ModelServices({ ...retrieval, captions }, regularities);
+    const many = new ModelServices(given({ ...retrieval, captions }), given(regularities));
     const found = await many.captionsOf('many.svg');
     expect(found.map((c) => c.text)).toEqual(Array.from({ length: 20 }, (_, k) => `caption ${k}`));
     expect(found[3]).toEqual({
@@ -282,7 +306,10 @@ describe('refusals', () => {
   });
 
   it('of a space loaded without what the query needs: MODEL_UNAVAILABLE, naming it', async () => {
-    const noCaptions = new ModelServices({ ...retrieval, captions: null }, regularities);
+    const noCaptions = new ModelServices(
+      given({ ...retrieval, captions: null }),
+      given(regularities),
+    );
     for (const p of [
       noCaptions.annotateImage(models.sample.imageId, 5),
       noCaptions.annotateFeatures(models.sample.features, 5),
@@ -292,7 +319,10 @@ describe('refusals', () => {
       expect(e.code).toBe('MODEL_UNAVAILABLE');
       expect(e.message).toBe('the retrieval space was loaded without its captions');
     }
-    const noProjection = new ModelServices({ ...retrieval, imageProjection: null }, regularities);
+    const noProjection = new ModelServices(
+      given({ ...retrieval, imageProjection: null }),
+      given(regularities),
+    );
     const e = await refusal(noProjection.annotateFeatures(models.sample.features, 5));
     expect(e.code).toBe('MODEL_UNAVAILABLE');
     expect(e.message).toBe('the retrieval space was loaded without its image projection');

@@ -61,11 +61,14 @@ describe('QueryErrors from the services', () => {
     expect(data).toBeNull();
   });
 
-  it('MODEL_UNAVAILABLE from a services factory that cannot load surfaces on each field that needed it', async () => {
-    const client = graphqlClient(async () => {
-      throw new QueryError('MODEL_UNAVAILABLE', 'manifest and vectors disagree', {
-        space: 'retrieval',
-      });
+  it('MODEL_UNAVAILABLE from a space that cannot load surfaces on each field that needed it', async () => {
+    const client = graphqlClient({
+      ...createFakeServices(),
+      image: async () => {
+        throw new QueryError('MODEL_UNAVAILABLE', 'manifest and vectors disagree', {
+          space: 'retrieval',
+        });
+      },
     });
     const { status, body } = await client.query('{ image(id: "img_00.jpg") { id } __typename }');
     expect(status).toBe(200);
@@ -298,15 +301,20 @@ describe('unexpected errors', () => {
     ]);
   });
 
-  it('from a services factory that throws are masked too, and do not fail unrelated fields', async () => {
+  it('from services that throw are masked too, and do not fail unrelated fields', async () => {
     const log = vi.spyOn(console, 'error').mockImplementation(() => {});
-    const client = graphqlClient(async () => {
-      throw new Error('R2 binding missing');
+    const client = graphqlClient({
+      ...createFakeServices(),
+      model: async () => {
+        throw new Error('R2 binding missing');
+      },
     });
     const { status, body } = await client.query('{ __typename models { retrieval { version } } }');
     expect(status).toBe(200);
-    expect(body.data).toBeNull();
-    expect(body.errors).toMatchObject([{ message: 'Unexpected error.', path: ['models'] }]);
+    expect(body.data).toEqual({ __typename: 'Query', models: { retrieval: null } });
+    expect(body.errors).toMatchObject([
+      { message: 'Unexpected error.', path: ['models', 'retrieval'] },
+    ]);
     expect(log).toHaveBeenCalled();
   });
 

@@ -9,9 +9,9 @@ import {
   type IndexOpener,
   type LoadOptions,
   loadModelSpace,
+  ModelLoadError,
 } from '../../../worker/model/model-space.ts';
 import { encodeSentence, projectImages } from '../../../worker/onnx/encode.ts';
-import { QueryError } from '../../../worker/query-error.ts';
 import { FlatIndex, loadFlatIndex } from '../../../worker/vector-index/flat-index.ts';
 import type { VectorIndex } from '../../../worker/vector-index/vector-index.ts';
 import { randomUnitVectors } from '../../support/random-vectors.ts';
@@ -19,8 +19,8 @@ import { seedDemoModels } from '../../support/seed-models.ts';
 
 // Loading one model version from the simulated R2 bucket: the demo models of the global setup
 // (test-retrieval: LSTM, with image projection and both flat indexes; test-regularities: bag of
-// words, images only), and copies of them broken one way each. Every refusal is a QueryError
-// MODEL_UNAVAILABLE whose message names the version and what does not belong.
+// words, images only), and copies of them broken one way each. Every refusal is a
+// ModelLoadError whose message names the version and what does not belong (for the log).
 
 const models = inject('demoModels');
 const RETRIEVAL = 'test-retrieval';
@@ -78,16 +78,14 @@ function retrievalOptions(version: string, openIndex = flatOpener()): LoadOption
   return { bucket: env.MODELS, version, openIndex, withCaptions: true, withImageProjection: true };
 }
 
-/** The QueryError that `load` rejects with (failing the test for anything else). */
-async function refusal(load: Promise<unknown>): Promise<QueryError> {
+/** The ModelLoadError that `load` rejects with (failing the test for anything else). */
+async function refusal(load: Promise<unknown>): Promise<ModelLoadError> {
   const e = await load.then(
     () => undefined,
     (err: unknown) => err,
   );
-  expect(e).toBeInstanceOf(QueryError);
-  const error = e as QueryError;
-  expect(error.code).toBe('MODEL_UNAVAILABLE');
-  return error;
+  expect(e).toBeInstanceOf(ModelLoadError);
+  return e as ModelLoadError;
 }
 
 /** A flat index of `count` random unit vectors of `dimension`. */
@@ -165,20 +163,19 @@ describe('loadModelSpace refuses', () => {
     expect(e.message).toBe(
       'model version never-exported: models/never-exported/manifest.json is not in the bucket',
     );
-    expect(e.details).toEqual({ version: 'never-exported' });
   });
 
   it('a manifest that is not JSON, or not a manifest', async () => {
     await env.MODELS.put(modelFileKey('garbled', MODEL_FILES.manifest), '{"format": ');
     expect((await refusal(loadModelSpace(retrievalOptions('garbled')))).message).toMatch(
-      /^model version garbled: its manifest is unreadable: \S/,
+      /^model version garbled: manifest\.json is not valid JSON: \S/,
     );
     await env.MODELS.put(
       modelFileKey('not-ours', MODEL_FILES.manifest),
       JSON.stringify({ format: 'onnx-model' }),
     );
     expect((await refusal(loadModelSpace(retrievalOptions('not-ours')))).message).toBe(
-      'model version not-ours: its manifest is unreadable: manifest.json: format must be "jointspace-model"',
+      'model version not-ours: its manifest is not valid: manifest.json: format must be "jointspace-model"',
     );
   });
 
@@ -191,7 +188,6 @@ describe('loadModelSpace refuses', () => {
     expect(e.message).toBe(
       `model version moved: the manifest stored under it is for version ${RETRIEVAL}`,
     );
-    expect(e.details).toEqual({ version: 'moved' });
   });
 
   it('a vocabulary whose size or SHA-256 is not the manifest’s', async () => {
@@ -267,6 +263,26 @@ describe('loadModelSpace refuses', () => {
       kind === 'images' ? real(m, kind) : randomIndex(dimension, 3)) as IndexOpener;
     expect((await refusal(loadModelSpace(retrievalOptions(RETRIEVAL, fewCaptions)))).message).toBe(
       `model version ${RETRIEVAL}: its captions index holds 3 vectors; the export wrote ${manifest.vectors.captions.count}`,
+    );
+  });
+
+  it('a session without the inputs and outputs the manifest names', async () => {
+    await copyVersion(RETRIEVAL, 'renamed-input', {
+      edit: (m) => {
+        m.onnx.sentenceEncoder.input = 'ids';
+      },
+    });
+    expect((await refusal(loadModelSpace(retrievalOptions('renamed-input')))).message).toMatch(
+      /^model version renamed-input: sentence_encoder\.onnx has inputs \[token_ids\] and outputs \[sentence_vector\]; the manifest names ids -> sentence_vector$/,
+    );
+  });
+
+  it('an index that cannot be opened, with what went wrong', async () => {
+    const broken = (async () => {
+      throw new TypeError('the object body ended early');
+    }) as IndexOpener;
+    expect((await refusal(loadModelSpace(retrievalOptions(RETRIEVAL, broken)))).message).toBe(
+      `model version ${RETRIEVAL}: its images index could not be opened: the object body ended early`,
     );
   });
 });

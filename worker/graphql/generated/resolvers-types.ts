@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { ImageParent, CaptionParent, ModelParent, AnnotationConnectionParent, AnalogyResultParent } from '../mappers.ts';
+import type { ImageParent, CaptionParent, ModelParent, ServedModelsParent, AnnotationConnectionParent, AnalogyResultParent } from '../mappers.ts';
 import type { GraphQLContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -197,7 +197,11 @@ export type Query = {
   annotate: AnnotationConnection;
   /** One stored image by its id, or null when there is none. */
   image?: Maybe<Image>;
-  /** The two model versions this server answers with, one per space. */
+  /**
+   * The two model versions this server answers with, one per space. Each space loads on its own:
+   * one that cannot be served is null here, with a MODEL_UNAVAILABLE error at its path, and the
+   * other still answers.
+   */
   models: ServedModels;
   /**
    * Images that match a sentence, best first (text -> image, in the `retrieval` space). Words the
@@ -300,10 +304,10 @@ export type SentenceEncoder =
 /** The model versions served, one per space. */
 export type ServedModels = {
   __typename?: 'ServedModels';
-  /** The bag-of-words model that answers analogy. */
-  regularities: Model;
-  /** The model that answers search and annotate. */
-  retrieval: Model;
+  /** The bag-of-words model that answers analogy (null when it cannot be served: see `errors`). */
+  regularities?: Maybe<Model>;
+  /** The model that answers search and annotate (null when it cannot be served: see `errors`). */
+  retrieval?: Maybe<Model>;
 };
 
 /** A joint space, after the two purposes of the paper. */
@@ -450,7 +454,7 @@ export type ResolversTypes = {
   RecallTable: ResolverTypeWrapper<RecallTable>;
   SearchConnection: ResolverTypeWrapper<Omit<SearchConnection, 'edges'> & { edges: Array<ResolversTypes['ImageEdge']> }>;
   SentenceEncoder: SentenceEncoder;
-  ServedModels: ResolverTypeWrapper<Omit<ServedModels, 'regularities' | 'retrieval'> & { regularities: ResolversTypes['Model'], retrieval: ResolversTypes['Model'] }>;
+  ServedModels: ResolverTypeWrapper<ServedModelsParent>;
   Space: Space;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   TrainingData: ResolverTypeWrapper<TrainingData>;
@@ -480,7 +484,7 @@ export type ResolversParentTypes = {
   QueryText: QueryText;
   RecallTable: RecallTable;
   SearchConnection: Omit<SearchConnection, 'edges'> & { edges: Array<ResolversParentTypes['ImageEdge']> };
-  ServedModels: Omit<ServedModels, 'regularities' | 'retrieval'> & { regularities: ResolversParentTypes['Model'], retrieval: ResolversParentTypes['Model'] };
+  ServedModels: ServedModelsParent;
   String: Scalars['String']['output'];
   TrainingData: TrainingData;
   VectorCounts: VectorCounts;
@@ -593,8 +597,8 @@ export type SearchConnectionResolvers<ContextType = GraphQLContext, ParentType e
 };
 
 export type ServedModelsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ServedModels'] = ResolversParentTypes['ServedModels']> = {
-  regularities?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
-  retrieval?: Resolver<ResolversTypes['Model'], ParentType, ContextType>;
+  regularities?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType>;
+  retrieval?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType>;
 };
 
 export type TrainingDataResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TrainingData'] = ResolversParentTypes['TrainingData']> = {

@@ -30,7 +30,11 @@ const PRECISIONS: Record<ManifestWeightPrecision, WeightPrecision> = {
   int8: 'INT8',
 };
 
-export const modelResolvers: Pick<Resolvers, 'Model'> = {
+export const modelResolvers: Pick<Resolvers, 'Model' | 'ServedModels'> = {
+  ServedModels: {
+    retrieval: (_parent, _args, { services }) => services.model('retrieval'),
+    regularities: (_parent, _args, { services }) => services.model('regularities'),
+  },
   Model: {
     space: (m) => SPACES[m.space],
     encoder: (m) => ENCODERS[m.model.encoder],

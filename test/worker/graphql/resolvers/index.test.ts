@@ -14,13 +14,14 @@ const sdl = buildSchema(typeDefs);
 describe('resolvers', () => {
   it('joins the parts, each type under its own name', () => {
     expect(Object.keys(resolvers).sort()).toEqual(
-      ['AnalogyResult', 'AnnotationConnection', 'Image', 'Model', 'Query'].sort(),
+      ['AnalogyResult', 'AnnotationConnection', 'Image', 'Model', 'Query', 'ServedModels'].sort(),
     );
     expect(resolvers.Query).toBe(queryResolvers);
     expect(resolvers.Image).toBe(imageResolvers.Image);
     expect(resolvers.AnnotationConnection).toBe(imageResolvers.AnnotationConnection);
     expect(resolvers.AnalogyResult).toBe(imageResolvers.AnalogyResult);
     expect(resolvers.Model).toBe(modelResolvers.Model);
+    expect(resolvers.ServedModels).toBe(modelResolvers.ServedModels);
   });
 
   it('resolves only fields the schema has', () => {

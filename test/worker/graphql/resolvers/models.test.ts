@@ -18,10 +18,10 @@ function clientServing(model: Partial<ModelManifest['model']>) {
   const retrieval = fakeManifest('retrieval');
   return graphqlClient({
     ...createFakeServices(),
-    models: async () => ({
-      retrieval: { ...retrieval, model: { ...retrieval.model, ...model } },
-      regularities: fakeManifest('regularities'),
-    }),
+    model: async (space) =>
+      space === 'retrieval'
+        ? { ...retrieval, model: { ...retrieval.model, ...model } }
+        : fakeManifest('regularities'),
   });
 }
 

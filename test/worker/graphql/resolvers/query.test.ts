@@ -145,27 +145,19 @@ describe('image', () => {
 });
 
 describe('services', () => {
-  it('are not loaded for a request that needs no model', async () => {
-    let loads = 0;
-    const client = graphqlClient(async () => {
-      loads++;
-      return createFakeServices();
-    });
-    const { body } = await client.query('{ __schema { queryType { name } } }');
+  it('are asked nothing for a request that needs no model', async () => {
+    const services = createFakeServices();
+    const { body } = await graphqlClient(services).query('{ __schema { queryType { name } } }');
     expect(body.data.__schema.queryType.name).toBe('Query');
-    expect(loads).toBe(0);
+    expect(services.calls).toEqual([]);
   });
 
-  it('are loaded once per request, however many fields use them', async () => {
-    let loads = 0;
-    const client = graphqlClient(async () => {
-      loads++;
-      return createFakeServices();
-    });
-    const { body } = await client.query(
-      '{ a: image(id: "img_00.jpg") { id } b: image(id: "img_01.jpg") { id } models { retrieval { version } } }',
+  it('are asked for each space a field needs, and only that one', async () => {
+    const services = createFakeServices();
+    const { body } = await graphqlClient(services).query(
+      '{ a: image(id: "img_00.jpg") { id } models { regularities { version } } }',
     );
     expect(body.errors).toBeUndefined();
-    expect(loads).toBe(1);
+    expect(services.calls).toEqual(['image("img_00.jpg")', 'model(regularities)']);
   });
 });
