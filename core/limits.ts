@@ -42,4 +42,6 @@ export const QUERY_LIMITS = {
   maxTextCharacters: 1000,
   analogyPoolDefault: 20,
   analogyKDefault: 4,
+  /** An image's own captions listed, at most (caption ids are "<image id>#0" to "#19"). */
+  maxCaptionsPerImage: 20,
 } as const;

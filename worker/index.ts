@@ -1,9 +1,13 @@
 // The Worker's entry: a small fetch handler that hands off at once. GET /health answers here;
-// /graphql (the API and, for browsers, GraphiQL) goes to the GraphQL handler.
+// /graphql (the API and, where the environment allows, GraphiQL) goes to the GraphQL handler,
+// after the client's rate limit and within the request deadline.
 import { ServerTiming } from './api/server-timing.ts';
 import { getServices } from './api/services-factory.ts';
 import { createGraphQLHandler, GRAPHQL_PATH } from './graphql/handler.ts';
 import { offlineGraphiQL, wantsPage } from './graphql/offline-graphiql.ts';
+import { postureOf } from './graphql/posture.ts';
+import { withDeadline } from './http/deadline.ts';
+import { rateLimited } from './http/rate-limit.ts';
 
 const VERSION = '0.1.0';
 
@@ -20,13 +24,15 @@ export default {
       return Response.json({ ok: true, service: 'jointspace', version: VERSION });
     }
     if (url.pathname === GRAPHQL_PATH) {
-      if (wantsPage(request)) {
+      const limited = await rateLimited(env.RATE_LIMITER, request);
+      if (limited) return limited;
+      if (wantsPage(request) && postureOf(env).graphiql) {
         const page = await offlineGraphiQL(env.MODELS);
         if (page) return page;
       }
       const timing = new ServerTiming();
       timings.set(ctx, timing);
-      return timing.attach(await graphql(request, env, ctx));
+      return timing.attach(await withDeadline(graphql(request, env, ctx)));
     }
     if (url.pathname === '/' && (request.method === 'GET' || request.method === 'HEAD')) {
       return Response.redirect(new URL(GRAPHQL_PATH, url).toString(), 302);

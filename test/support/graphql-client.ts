@@ -5,6 +5,7 @@
 import { createExecutionContext } from 'cloudflare:test';
 import type { JointspaceServices } from '../../worker/api/services.ts';
 import { createGraphQLHandler } from '../../worker/graphql/handler.ts';
+import type { PostureEnv } from '../../worker/graphql/posture.ts';
 
 export interface GraphQLErrorJSON {
   message: string;
@@ -20,9 +21,17 @@ export interface GraphQLResponseJSON {
 
 export const URL_BASE = 'http://jointspace.test/graphql';
 
-export function graphqlClient(services: JointspaceServices) {
-  const handler = createGraphQLHandler<Record<string, never>>(() => services);
-  const send = (request: Request) => handler(request, {}, createExecutionContext());
+/** The local default's posture (wrangler.toml's top-level vars): everything open. */
+export const LOCAL_POSTURE: PostureEnv = {
+  GRAPHIQL: 'on',
+  INTROSPECTION: 'on',
+  CSRF_PREVENTION: 'off',
+  CORS_ORIGINS: '*',
+};
+
+export function graphqlClient(services: JointspaceServices, env: PostureEnv = LOCAL_POSTURE) {
+  const handler = createGraphQLHandler<PostureEnv>(() => services);
+  const send = (request: Request) => handler(request, env, createExecutionContext());
   return {
     send,
     /** POSTs a query; returns the HTTP status and the parsed body. */

@@ -1,4 +1,5 @@
 import { composeAnalogy, rerankByCentroid } from '../../core/analogy.ts';
+import { QUERY_LIMITS } from '../../core/limits.ts';
 import type { Space } from '../../core/model-files.ts';
 import { captionVectorId } from '../../core/vector-ids.ts';
 import type { CaptionMetadata, ImageMetadata } from '../../core/vector-records.ts';
@@ -24,8 +25,38 @@ import type {
  * fails with, the other.
  */
 
-/** Captions an image can have; caption ids are "<image id>#<k>" for k from 0. */
-const MAX_CAPTIONS_PER_IMAGE = 20;
+/** The largest magnitude a float32 holds: a feature past it cannot reach the model as it is. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * Raw CNN features as the projection takes them: every value a finite float32, scaled to unit
+ * length in float64 first. The projection is linear without bias and its output is normalised,
+ * so the scale changes nothing it computes; it keeps values like 1e20, whose squares overflow
+ * float32, from turning the vector into infinities or zeros inside the graph.
+ */
+function unitFeatures(features: readonly number[]): Float32Array {
+  const bad = features.findIndex((x) => !Number.isFinite(x) || Math.abs(x) > FLOAT32_MAX);
+  if (bad !== -1) {
+    throw new QueryError(
+      'BAD_FEATURES',
+      `feature ${bad} is ${String(features[bad])}; every value must be a finite number within float32's range (about 3.4e38)`,
+      { index: bad },
+    );
+  }
+  const largest = features.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+  if (largest === 0) {
+    throw new QueryError(
+      'BAD_FEATURES',
+      'the feature vector is all zeros: it has no direction to search by',
+      { index: 0 },
+    );
+  }
+  // Divided by the largest first, so that the sum of squares cannot overflow float64 either.
+  let sum = 0;
+  for (const x of features) sum += (x / largest) ** 2;
+  const norm = largest * Math.sqrt(sum);
+  return Float32Array.from(features, (x) => x / norm);
+}
 
 function imageRecord(id: string, m: ImageMetadata): ImageRecord {
   return { id, file: m.file, split: m.split, ...(m.url !== undefined ? { url: m.url } : {}) };
@@ -108,21 +139,6 @@ export class ModelServices implements JointspaceServices {
         },
       );
     }
-    const bad = features.findIndex((x) => !Number.isFinite(x));
-    if (bad !== -1) {
-      throw new QueryError(
-        'BAD_FEATURES',
-        `feature ${bad} is ${String(features[bad])}; every value must be a finite number`,
-        { index: bad },
-      );
-    }
-    if (features.every((x) => x === 0)) {
-      throw new QueryError(
-        'BAD_FEATURES',
-        'the feature vector is all zeros: it has no direction to search by',
-        { index: 0 },
-      );
-    }
     const session = space.imageProjection;
     if (!session)
       throw new QueryError(
@@ -130,7 +146,14 @@ export class ModelServices implements JointspaceServices {
         'the retrieval space was loaded without its image projection',
         {},
       );
-    const vector = await projectImages(session, Float32Array.from(features), expected);
+    const vector = await projectImages(session, unitFeatures(features), expected);
+    if (!vector.every(Number.isFinite) || vector.every((x) => x === 0)) {
+      throw new QueryError(
+        'BAD_FEATURES',
+        'the feature vector projects to no direction in the joint space',
+        { index: 0 },
+      );
+    }
     return scoredCaptions(await this.captionIndex(space).query(vector, topK));
   }
 
@@ -172,7 +195,7 @@ export class ModelServices implements JointspaceServices {
       });
     }
     // One more than the pool: the source image itself is likely near the top, and is no answer.
-    const matches = (await space.images.query(q, Math.min(pool + 1, 100)))
+    const matches = (await space.images.query(q, Math.min(pool + 1, QUERY_LIMITS.maxResults)))
       .filter((x) => x.id !== imageId)
       .slice(0, pool);
     const stored = await space.images.getByIds(matches.map((x) => x.id));
@@ -196,7 +219,7 @@ export class ModelServices implements JointspaceServices {
 
   async captionsOf(imageId: string) {
     const captions = this.captionIndex(await this.retrieval());
-    const ids = Array.from({ length: MAX_CAPTIONS_PER_IMAGE }, (_, k) =>
+    const ids = Array.from({ length: QUERY_LIMITS.maxCaptionsPerImage }, (_, k) =>
       captionVectorId(imageId, k),
     );
     return (await captions.getByIds(ids)).map((s) => captionRecord(s.id, s.metadata));

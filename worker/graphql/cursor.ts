@@ -15,15 +15,27 @@ export function encodeCursor(position: number): string {
   return btoa(`${PREFIX}${position}`);
 }
 
+/** Our cursors are 12 to 16 characters; what a client sent is quoted up to this many. */
+const QUOTED_CHARACTERS = 32;
+
+/** A cursor as an error quotes it: whole when short, its start and its length when not. */
+function quoted(cursor: string): string {
+  return cursor.length <= QUOTED_CHARACTERS
+    ? JSON.stringify(cursor)
+    : `${JSON.stringify(cursor.slice(0, QUOTED_CHARACTERS))}... (${cursor.length} characters)`;
+}
+
 /** The position a cursor names; OUT_OF_RANGE (argument `after`) for anything we did not issue. */
 export function decodeCursor(cursor: string): number {
+  // The error quotes a long cursor in part only: a client's 100 KB must not come back twice.
   const bad = (why: string): QueryError =>
-    new QueryError('OUT_OF_RANGE', `after: ${JSON.stringify(cursor)} is not a cursor: ${why}`, {
+    new QueryError('OUT_OF_RANGE', `after: ${quoted(cursor)} is not a cursor: ${why}`, {
       argument: 'after',
       min: 0,
       max: MAX_POSITION,
-      got: cursor,
+      got: cursor.length <= QUOTED_CHARACTERS ? cursor : `${cursor.slice(0, QUOTED_CHARACTERS)}...`,
     });
+  if (cursor.length > QUOTED_CHARACTERS) throw bad('it was not issued by this API');
   let text: string;
   try {
     text = atob(cursor);

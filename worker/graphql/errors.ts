@@ -1,9 +1,10 @@
 /**
  * What a client sees of an error. A QueryError (an expected refusal) keeps its message and gains
  * `extensions: { code, details }`; GraphQL's own errors (syntax, validation, HTTP parsing) pass
- * as yoga makes them; anything else is masked as "Unexpected error." with code
- * INTERNAL_SERVER_ERROR, because its message may say more about the server than a client should
- * read, and is logged, because nobody else will see it.
+ * as yoga makes them (error-plugin.ts gives them their codes); anything else is masked as
+ * "Unexpected error." with code INTERNAL_SERVER_ERROR, because its message may say more about
+ * the server than a client should read. The original is kept aside for error-plugin.ts, which
+ * logs it once with the request's id.
  */
 
 import { GraphQLError } from 'graphql';
@@ -28,6 +29,17 @@ function isOwnGraphQLError(error: unknown): error is GraphQLError {
   return error.originalError == null || isOwnGraphQLError(error.originalError);
 }
 
+/**
+ * The error each masked error stands for. Not the masked error's `originalError`: yoga answers
+ * HTTP 500 for a result without data whose errors wrap a non-GraphQL error, and a masked error
+ * is a GraphQL answer (200, or the status of the request's own fault).
+ */
+const originals = new WeakMap<GraphQLError, unknown>();
+
+export function maskedOriginal(error: GraphQLError): unknown {
+  return originals.get(error);
+}
+
 /** yoga's `maskedErrors.maskError`: called for every error of every response. */
 export function maskError(error: unknown, message: string): Error {
   const located = error instanceof GraphQLError ? error : undefined;
@@ -48,26 +60,25 @@ export function maskError(error: unknown, message: string): Error {
   if (isOwnGraphQLError(error)) return error;
   // No `unexpected: true` extension: yoga would answer a request whose only errors are such with
   // HTTP 500; GraphQL over HTTP answers 200 with `errors`, and the code says what happened.
-  return new GraphQLError(message, { ...place, extensions: { code: INTERNAL_SERVER_ERROR } });
-}
-
-function describeError(error: unknown): unknown {
-  if (!(error instanceof GraphQLError)) return error;
-  const where = error.path === undefined ? '' : ` at ${error.path.join('.')}`;
-  return `${error.message}${where}\n${error.originalError?.stack ?? error.stack ?? ''}`;
+  const masked = new GraphQLError(message, {
+    ...place,
+    extensions: { code: INTERNAL_SERVER_ERROR },
+  });
+  originals.set(masked, error);
+  return masked;
 }
 
 /**
- * yoga logs every error that maskError changed. A QueryError is a refusal the client was told
- * about, not a fault, so it is not logged; the rest goes to console.error (the Workers log).
+ * yoga logs every error that maskError changed; error-plugin.ts logs the unexpected ones itself,
+ * once, with the request's id, and a QueryError is a refusal the client was told about, not a
+ * fault. So errors are not logged here; yoga's other warnings and errors are.
  */
 export const graphqlLogger: YogaLogger = {
   debug: () => {},
   info: () => {},
   warn: (...args: unknown[]) => console.warn('[graphql]', ...args),
   error: (...args: unknown[]) => {
-    const faults = args.filter((arg) => findQueryError(arg) === undefined);
-    if (faults.length > 0)
-      console.error('[graphql] unexpected error:', ...faults.map(describeError));
+    const other = args.filter((arg) => !(arg instanceof Error));
+    if (other.length > 0) console.error('[graphql]', ...other);
   },
 };

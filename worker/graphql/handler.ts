@@ -5,9 +5,13 @@
 import { createYoga } from 'graphql-yoga';
 import type { JointspaceServices } from '../api/services.ts';
 import type { GraphQLContext } from './context.ts';
+import { documentLimitsPlugin } from './document-limits.ts';
+import { errorCodesPlugin } from './error-plugin.ts';
 import { graphqlLogger, maskError, UNEXPECTED_ERROR_MESSAGE } from './errors.ts';
 import { GRAPHIQL_DEFAULT_QUERY, GRAPHIQL_TITLE } from './graphiql.ts';
-import { modelQueryLimitPlugin } from './operation-limits.ts';
+import { operationLimitsPlugin } from './operation-limits.ts';
+import { boundedParserCache } from './parse-cache.ts';
+import { corsFor, type PostureEnv, postureOf, posturePlugin } from './posture.ts';
 import { schema } from './schema.ts';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -35,20 +39,38 @@ interface ServerContext<E> {
   ctx: ExecutionContext;
 }
 
-export function createGraphQLHandler<E>(getServices: ServicesFactory<E>): FetchHandler<E> {
+export function createGraphQLHandler<E extends PostureEnv>(
+  getServices: ServicesFactory<E>,
+): FetchHandler<E> {
   const yoga = createYoga<ServerContext<E>, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     // The worker routes only GRAPHQL_PATH here; yoga's landing page would answer other paths.
     landingPage: false,
-    graphiql: { title: GRAPHIQL_TITLE, defaultQuery: GRAPHIQL_DEFAULT_QUERY },
+    graphiql: (_request, { env }) =>
+      postureOf(env).graphiql
+        ? { title: GRAPHIQL_TITLE, defaultQuery: GRAPHIQL_DEFAULT_QUERY }
+        : false,
+    cors: corsFor((request) => postureOf(envOf.get(request) ?? {})),
     maskedErrors: { maskError, errorMessage: UNEXPECTED_ERROR_MESSAGE },
     logging: graphqlLogger,
     maxRequestBodySize: MAX_REQUEST_BYTES,
-    plugins: [modelQueryLimitPlugin],
-    // "Did you mean ...?" suggestions stay on: introspection and GraphiQL are on (the API is
-    // public and self-describing), so suggestions reveal nothing that introspection does not.
+    // Bounded in size (parse-cache.ts); yoga's own would keep 1,024 documents of any size.
+    parserAndValidationCache: boundedParserCache(),
+    plugins: [
+      documentLimitsPlugin,
+      operationLimitsPlugin,
+      posturePlugin(),
+      // Last: it sees every other plugin's errors, to give each a code.
+      errorCodesPlugin,
+    ],
     context: ({ request, env, ctx }) => ({ services: getServices(request, env, ctx) }),
   });
-  return async (request, env, ctx) => yoga.fetch(request, { env, ctx });
+  return async (request, env, ctx) => {
+    envOf.set(request, env);
+    return yoga.fetch(request, { env, ctx });
+  };
 }
+
+/** Each request's env, for the CORS decision (yoga's cors option is given the request only). */
+const envOf = new WeakMap<Request, PostureEnv>();

@@ -1,58 +1,182 @@
 /**
- * A cap on model queries per operation. Each `search`, `annotate` or `analogy` runs a model and
- * a vector search, and aliases let one request ask for hundreds (`a: search(...) b: search(...)`);
- * workerd runs one event loop per isolate, so such a request would stall every other. Depth needs
- * no cap: the schema has no cycles (test/worker/graphql/schema.test.ts keeps it so).
+ * Limits on what one operation may ask for. workerd runs one event loop per isolate: a request
+ * that asks for thousands of lookups (aliases let one document repeat a field at will) stalls
+ * every other request of the isolate. So each operation is bounded, and a request over a bound
+ * is refused with QUERY_TOO_COMPLEX before anything runs:
+ *
+ *   - at most MAX_ROOT_FIELDS fields at the root (each alias counts);
+ *   - at most MAX_MODEL_QUERIES of them run a model (search, annotate, analogy);
+ *   - selections at most MAX_DEPTH deep, through fragments;
+ *   - a cost of at most MAX_COST (graphql-query-complexity): every field costs 1 plus what it
+ *     selects, a model query 10, and a list costs its length times what each element selects:
+ *     `first` edges of search and annotate, `k` matches of analogy, 20 captions of an image.
+ *
+ * The first three depend on the document alone (validation rules, cached with it); the cost
+ * depends on the variables too, so it is checked for each execution.
  */
-import { GraphQLError, type SelectionSetNode, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
+import { type ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 import type { Plugin } from 'graphql-yoga';
+import { QUERY_LIMITS } from '../../core/limits.ts';
 
 export const MODEL_QUERY_FIELDS: readonly string[] = ['search', 'annotate', 'analogy'];
 export const MAX_MODEL_QUERIES = 5;
+export const MAX_ROOT_FIELDS = 20;
+export const MAX_DEPTH = 20;
+export const MAX_COST = 20_000;
+/** What running a model costs against MAX_COST, beside what its answer selects. */
+export const MODEL_QUERY_COST = 10;
+
+function tooComplex(message: string, nodes?: GraphQLError['nodes']): GraphQLError {
+  return new GraphQLError(message, { nodes, extensions: { code: 'QUERY_TOO_COMPLEX' } });
+}
+
+type FragmentLookup = (name: string) => SelectionSetNode | undefined;
+
+function fragmentsOf(context: ValidationContext): FragmentLookup {
+  return (name) => context.getFragment(name)?.selectionSet;
+}
 
 /**
- * The response keys (alias or name) of model fields at an operation's root, through fragments.
- * Fields with one response key are merged by GraphQL and run once, so keys are what is counted.
+ * The response keys (alias or name) at an operation's root, through fragments, with the field
+ * each stands for. Fields with one response key are merged by GraphQL and run once, so keys
+ * are what is counted.
  */
-function modelQueryKeys(
+function rootKeys(
   selectionSet: SelectionSetNode,
-  fragment: (name: string) => SelectionSetNode | undefined,
-  keys: Set<string>,
+  fragment: FragmentLookup,
+  keys: Map<string, string>,
   seen: Set<string>,
-): Set<string> {
+): Map<string, string> {
   for (const selection of selectionSet.selections) {
     if (selection.kind === 'Field') {
-      if (MODEL_QUERY_FIELDS.includes(selection.name.value)) {
-        keys.add(selection.alias?.value ?? selection.name.value);
-      }
+      keys.set(selection.alias?.value ?? selection.name.value, selection.name.value);
     } else if (selection.kind === 'InlineFragment') {
-      modelQueryKeys(selection.selectionSet, fragment, keys, seen);
+      rootKeys(selection.selectionSet, fragment, keys, seen);
     } else if (!seen.has(selection.name.value)) {
       // A fragment cycle is reported by GraphQL's own rules; `seen` only stops the walk.
       seen.add(selection.name.value);
       const spread = fragment(selection.name.value);
-      if (spread !== undefined) modelQueryKeys(spread, fragment, keys, seen);
+      if (spread !== undefined) rootKeys(spread, fragment, keys, seen);
     }
   }
   return keys;
 }
 
-export const limitModelQueries: ValidationRule = (context) => ({
+export const limitRootFields: ValidationRule = (context) => ({
   OperationDefinition(operation) {
-    const fragment = (name: string) => context.getFragment(name)?.selectionSet;
-    const count = modelQueryKeys(operation.selectionSet, fragment, new Set(), new Set()).size;
-    if (count > MAX_MODEL_QUERIES) {
+    const keys = rootKeys(operation.selectionSet, fragmentsOf(context), new Map(), new Set());
+    const models = [...keys.values()].filter((name) => MODEL_QUERY_FIELDS.includes(name)).length;
+    if (keys.size > MAX_ROOT_FIELDS) {
       context.reportError(
-        new GraphQLError(
-          `The operation asks for ${count} model queries (${MODEL_QUERY_FIELDS.join(', ')}); at most ${MAX_MODEL_QUERIES} are answered per operation.`,
-          { nodes: operation },
+        tooComplex(
+          `The operation asks for ${keys.size} fields at its root; at most ${MAX_ROOT_FIELDS} are answered per operation (each alias counts).`,
+          [operation],
+        ),
+      );
+    } else if (models > MAX_MODEL_QUERIES) {
+      context.reportError(
+        tooComplex(
+          `The operation asks for ${models} model queries (${MODEL_QUERY_FIELDS.join(', ')}); at most ${MAX_MODEL_QUERIES} are answered per operation.`,
+          [operation],
         ),
       );
     }
   },
 });
 
-/** The rule as a yoga plugin. */
-export const modelQueryLimitPlugin: Plugin = {
-  onValidate: ({ addValidationRule }) => addValidationRule(limitModelQueries),
+/** The depth of a selection set's deepest field, through fragments (a cycle stops the walk). */
+function depthOf(
+  selectionSet: SelectionSetNode,
+  fragment: FragmentLookup,
+  path: Set<string>,
+): number {
+  let deepest = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === 'Field') {
+      const below = selection.selectionSet ? depthOf(selection.selectionSet, fragment, path) : 0;
+      deepest = Math.max(deepest, 1 + below);
+    } else if (selection.kind === 'InlineFragment') {
+      deepest = Math.max(deepest, depthOf(selection.selectionSet, fragment, path));
+    } else if (!path.has(selection.name.value)) {
+      const spread = fragment(selection.name.value);
+      if (spread === undefined) continue;
+      path.add(selection.name.value);
+      deepest = Math.max(deepest, depthOf(spread, fragment, path));
+      path.delete(selection.name.value);
+    }
+  }
+  return deepest;
+}
+
+export const limitDepth: ValidationRule = (context) => ({
+  OperationDefinition(operation) {
+    const depth = depthOf(operation.selectionSet, fragmentsOf(context), new Set());
+    if (depth > MAX_DEPTH) {
+      context.reportError(
+        tooComplex(
+          `The operation selects ${depth} levels deep; at most ${MAX_DEPTH} are answered.`,
+          [operation],
+        ),
+      );
+    }
+  },
+});
+
+/** How many elements a list field can hold, from its arguments; undefined for other fields. */
+const LIST_LENGTH: Record<string, (args: Record<string, unknown>) => number> = {
+  'Query.search': (args) => Number(args.first ?? QUERY_LIMITS.defaultFirst),
+  'Query.annotate': (args) => Number(args.first ?? QUERY_LIMITS.defaultFirst),
+  'Query.analogy': (args) => Number(args.k ?? QUERY_LIMITS.analogyKDefault),
+  'Image.captions': () => QUERY_LIMITS.maxCaptionsPerImage,
+};
+
+/** The cost of one field: see the comment at the top. */
+export const costEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  const own =
+    MODEL_QUERY_FIELDS.includes(field.name) && type.name === 'Query' ? MODEL_QUERY_COST : 1;
+  const length = LIST_LENGTH[`${type.name}.${field.name}`];
+  // An argument out of range is refused by the resolver; here it costs as the largest list.
+  const elements = length ? Math.min(Math.max(length(args), 1) || 1, QUERY_LIMITS.maxResults) : 1;
+  return own + elements * childComplexity;
+};
+
+/** The cost of the operation an execution runs, or undefined when it cannot be computed (bad variables: execution reports them). */
+export function operationCost(args: Parameters<typeof getComplexity>[0]): number | undefined {
+  try {
+    return getComplexity(args);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The rules and the cost check as a yoga plugin. */
+export const operationLimitsPlugin: Plugin = {
+  onValidate: ({ addValidationRule }) => {
+    addValidationRule(limitRootFields);
+    addValidationRule(limitDepth);
+  },
+  onExecute: ({ args, setResultAndStopExecution }) => {
+    const cost = operationCost({
+      schema: args.schema,
+      query: args.document,
+      variables: args.variableValues ?? {},
+      ...(args.operationName ? { operationName: args.operationName } : {}),
+      estimators: [costEstimator],
+    });
+    if (cost !== undefined && cost > MAX_COST) {
+      setResultAndStopExecution({
+        errors: [
+          tooComplex(
+            `The operation costs ${cost}; at most ${MAX_COST} is answered (a list costs its length times what each element selects: ask for fewer results or fields).`,
+          ),
+        ],
+      });
+    }
+  },
 };

@@ -50,6 +50,7 @@ export function queryIds(
       'TEXT_TOO_LONG',
       `the ${what} has ${tokens.length} words; the model reads at most ${manifest.model.maxTokens}`,
       {
+        argument: what,
         tokens: tokens.length,
         maxTokens: manifest.model.maxTokens,
         maxCharacters: QUERY_LIMITS.maxTextCharacters,

@@ -291,7 +291,8 @@ describe('refusals', () => {
     nan[7] = Number.NaN;
     expect(await refusal(services.annotateFeatures(nan, 5))).toMatchObject({
       code: 'BAD_FEATURES',
-      message: 'feature 7 is NaN; every value must be a finite number',
+      message:
+        "feature 7 is NaN; every value must be a finite number within float32's range (about 3.4e38)",
       details: { index: 7 },
     });
     const infinite = [...models.sample.features];
@@ -303,6 +304,28 @@ describe('refusals', () => {
     const zeros = await refusal(services.annotateFeatures(new Array<number>(512).fill(0), 5));
     expect(zeros.code).toBe('BAD_FEATURES');
     expect(zeros.message).toMatch(/all zeros/);
+    // Past float32's range: refused, not turned into infinities by the conversion.
+    const huge = [...models.sample.features];
+    huge[3] = 1e308;
+    expect(await refusal(services.annotateFeatures(huge, 5))).toMatchObject({
+      code: 'BAD_FEATURES',
+      details: { index: 3 },
+    });
+  });
+
+  it('of features whose squares overflow float32: the same captions as the features at a sane scale', async () => {
+    const sane = await services.annotateFeatures(models.sample.features, 5);
+    for (const scale of [1e20, 3e38 / Math.max(...models.sample.features)]) {
+      const scaled = models.sample.features.map((x) => x * scale);
+      const answer = await services.annotateFeatures(scaled, 5);
+      expect(answer.map((a) => a.item.id)).toEqual(sane.map((a) => a.item.id));
+    }
+    // Tiny values too (their squares underflow).
+    const tiny = await services.annotateFeatures(
+      models.sample.features.map((x) => x * 1e-30),
+      5,
+    );
+    expect(tiny.map((a) => a.item.id)).toEqual(sane.map((a) => a.item.id));
   });
 
   it('of a space loaded without what the query needs: MODEL_UNAVAILABLE, naming it', async () => {

@@ -267,7 +267,7 @@ describe('unexpected errors', () => {
           message: 'Unexpected error.',
           locations: [{ line: 1, column: 3 }],
           path: ['search'],
-          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+          extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: expect.any(String) },
         },
       ],
     });

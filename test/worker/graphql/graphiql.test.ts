@@ -8,7 +8,7 @@ import {
 } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GRAPHIQL_DEFAULT_QUERY, GRAPHIQL_TITLE } from '../../../worker/graphql/graphiql.ts';
-import { limitModelQueries } from '../../../worker/graphql/operation-limits.ts';
+import { limitDepth, limitRootFields } from '../../../worker/graphql/operation-limits.ts';
 import { schema } from '../../../worker/graphql/schema.ts';
 import type { GraphQLResponseJSON } from '../../support/graphql-client.ts';
 import { seedDemoModels } from '../../support/seed-models.ts';
@@ -46,7 +46,8 @@ describe('GraphiQL', () => {
   it("is a valid document for the served schema, within the API's limits", () => {
     const errors = validate(schema, parse(GRAPHIQL_DEFAULT_QUERY), [
       ...specifiedRules,
-      limitModelQueries,
+      limitRootFields,
+      limitDepth,
     ]);
     expect(errors.map((e) => e.message)).toEqual([]);
   });

@@ -3,24 +3,32 @@ import { createYoga } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
 import type { GraphQLContext } from '../../../worker/graphql/context.ts';
 import {
-  limitModelQueries,
+  costEstimator,
+  limitDepth,
+  limitRootFields,
+  MAX_COST,
+  MAX_DEPTH,
   MAX_MODEL_QUERIES,
+  MAX_ROOT_FIELDS,
   MODEL_QUERY_FIELDS,
-  modelQueryLimitPlugin,
+  operationCost,
+  operationLimitsPlugin,
 } from '../../../worker/graphql/operation-limits.ts';
 import { schema } from '../../../worker/graphql/schema.ts';
 import { createFakeServices } from '../../support/fake-services.ts';
 import { type GraphQLResponseJSON, graphqlClient } from '../../support/graphql-client.ts';
 
-// The cap on model queries per operation, as a validation rule on the served schema: what it
-// counts (response keys of model fields at the root, through fragments) and what it reports.
+// The bounds on one operation (operation-limits.ts): fields at the root, model queries, depth,
+// and the cost of what it selects, each refused with QUERY_TOO_COMPLEX before anything runs.
 
-/** The messages of the rule alone on `document`. */
-function limitErrors(document: string): string[] {
-  return validate(schema, parse(document), [limitModelQueries]).map((e) => e.message);
+function errorsOf(document: string): { message: string; code: unknown }[] {
+  return validate(schema, parse(document), [limitRootFields, limitDepth]).map((e) => ({
+    message: e.message,
+    code: e.extensions.code,
+  }));
 }
 
-const tooMany = (n: number) =>
+const tooManyModels = (n: number) =>
   `The operation asks for ${n} model queries (search, annotate, analogy); at most ${MAX_MODEL_QUERIES} are answered per operation.`;
 
 /** `n` aliased searches, as the selections of a query. */
@@ -29,6 +37,9 @@ const searches = (n: number, prefix = 's') =>
     { length: n },
     (_, i) => `${prefix}${i}: search(text: "red") { edges { score } }`,
   ).join(' ');
+
+const cost = (document: string, variables: Record<string, unknown> = {}) =>
+  operationCost({ schema, query: parse(document), variables, estimators: [costEstimator] });
 
 describe('the model queries it counts', () => {
   it('are search, annotate and analogy, all fields of Query; five are answered', () => {
@@ -39,68 +50,53 @@ describe('the model queries it counts', () => {
   });
 });
 
-describe('limitModelQueries', () => {
-  it(`passes an operation of up to ${MAX_MODEL_QUERIES} model queries`, () => {
-    expect(limitErrors(`{ ${searches(1)} }`)).toEqual([]);
-    expect(limitErrors(`{ ${searches(MAX_MODEL_QUERIES)} }`)).toEqual([]);
-  });
-
-  it('refuses one more, saying how many it asked for and where the operation is', () => {
+describe('limitRootFields', () => {
+  it(`passes up to ${MAX_MODEL_QUERIES} model queries, and refuses one more, saying where`, () => {
+    expect(errorsOf(`{ ${searches(MAX_MODEL_QUERIES)} }`)).toEqual([]);
     const errors = validate(
       schema,
       parse(`\n  query Many { ${searches(MAX_MODEL_QUERIES + 1)} }`),
-      [limitModelQueries],
+      [limitRootFields],
     );
-    expect(errors).toHaveLength(1);
-    expect(errors[0]?.message).toBe(tooMany(MAX_MODEL_QUERIES + 1));
+    expect(errors.map((e) => e.message)).toEqual([tooManyModels(MAX_MODEL_QUERIES + 1)]);
     expect(errors[0]?.locations).toEqual([{ line: 2, column: 3 }]);
+    expect(errors[0]?.extensions.code).toBe('QUERY_TOO_COMPLEX');
   });
 
-  it('counts each of the three fields', () => {
+  it('counts every kind of model query, through inline and named fragments', () => {
     const mixed = `{
-      a1: search(text: "red") { edges { score } }
-      a2: search(text: "blue") { edges { score } }
-      b1: annotate(image: { id: "img_00.jpg" }) { edges { score } }
-      b2: annotate(image: { id: "img_01.jpg" }) { edges { score } }
-      c1: analogy(imageId: "img_00.jpg") { matches { score } }
-      c2: analogy(imageId: "img_01.jpg") { matches { score } }
+      a: search(text: "red") { edges { score } }
+      ... on Query { b: annotate(image: { id: "x" }) { edges { score } } }
+      ...More
+    }
+    fragment More on Query {
+      c: analogy(imageId: "x", plus: ["red"]) { imageId }
+      d: search(text: "blue") { edges { score } }
+      e: annotate(image: { id: "y" }) { edges { score } }
+      f: analogy(imageId: "y", plus: ["blue"]) { imageId }
     }`;
-    expect(limitErrors(mixed)).toEqual([tooMany(6)]);
+    expect(errorsOf(mixed).map((e) => e.message)).toEqual([tooManyModels(6)]);
   });
 
-  it('does not count fields that run no model', () => {
-    const lookups = Array.from({ length: 20 }, (_, i) => `i${i}: image(id: "img_00.jpg") { id }`);
-    expect(
-      limitErrors(`{ ${lookups.join(' ')} models { retrieval { version } } ${searches(5)} }`),
-    ).toEqual([]);
+  it(`refuses more than ${MAX_ROOT_FIELDS} fields at the root, whatever they are (each alias counts)`, () => {
+    const images = (n: number) =>
+      Array.from({ length: n }, (_, i) => `i${i}: image(id: "x") { id }`).join(' ');
+    expect(errorsOf(`{ ${images(MAX_ROOT_FIELDS)} }`)).toEqual([]);
+    expect(errorsOf(`{ ${images(5000)} }`)).toEqual([
+      {
+        message: `The operation asks for 5000 fields at its root; at most ${MAX_ROOT_FIELDS} are answered per operation (each alias counts).`,
+        code: 'QUERY_TOO_COMPLEX',
+      },
+    ]);
   });
 
-  it('counts a response key once, however often the field is repeated under it', () => {
-    const repeated = 'search(text: "red") { edges { score } } '.repeat(MAX_MODEL_QUERIES + 3);
-    expect(limitErrors(`{ ${repeated} }`)).toEqual([]);
-    expect(limitErrors(`{ ${repeated} ${searches(MAX_MODEL_QUERIES)} }`)).toEqual([tooMany(6)]);
-  });
-
-  it('counts through inline fragments and fragment spreads, a spread used twice once', () => {
-    expect(
-      limitErrors(`
-        query { ...A ... on Query { c: analogy(imageId: "img_00.jpg") { matches { score } } } }
-        fragment A on Query { ${searches(2, 'a')} ...B }
-        fragment B on Query { ${searches(3, 'b')} }`),
-    ).toEqual([tooMany(6)]);
-    expect(
-      limitErrors(`
-        query { ...A ...A ... on Query { ...A } }
-        fragment A on Query { ${searches(MAX_MODEL_QUERIES, 'a')} }`),
-    ).toEqual([]);
-  });
-
-  it('counts each operation of a document on its own', () => {
-    const document = `
-      query One { ${searches(MAX_MODEL_QUERIES)} }
-      query Two { ${searches(MAX_MODEL_QUERIES)} }
-      query Three { ${searches(MAX_MODEL_QUERIES + 2)} }`;
-    expect(limitErrors(document)).toEqual([tooMany(MAX_MODEL_QUERIES + 2)]);
+  it('counts a field repeated under one response key once (GraphQL runs it once)', async () => {
+    const repeated = `{ ${'search(text: "red") { edges { score } } '.repeat(MAX_MODEL_QUERIES + 3)} }`;
+    expect(errorsOf(repeated)).toEqual([]);
+    const services = createFakeServices();
+    const { body } = await graphqlClient(services).query(repeated);
+    expect(body.errors).toBeUndefined();
+    expect(services.calls).toHaveLength(1);
   });
 
   it("leaves fragment cycles and unknown fragments to GraphQL's own rules, without looping", () => {
@@ -108,16 +104,84 @@ describe('limitModelQueries', () => {
       query { ...A }
       fragment A on Query { a: search(text: "red") { edges { score } } ...B }
       fragment B on Query { b: search(text: "blue") { edges { score } } ...A }`;
-    expect(limitErrors(cycle)).toEqual([]);
-    const all = validate(schema, parse(cycle), [...specifiedRules, limitModelQueries]);
+    expect(errorsOf(cycle)).toEqual([]);
+    const all = validate(schema, parse(cycle), [...specifiedRules, limitRootFields, limitDepth]);
     expect(all.map((e) => e.message)).toContain(
       'Cannot spread fragment "A" within itself via "B".',
     );
-    expect(limitErrors(`{ ...Missing ${searches(2)} }`)).toEqual([]);
+    expect(errorsOf(`{ ...Missing ${searches(2)} }`)).toEqual([]);
   });
 });
 
-describe('modelQueryLimitPlugin', () => {
+describe('limitDepth', () => {
+  /** A selection `levels` deep through __type's ofType chain, a real way to nest. */
+  const nested = (levels: number) =>
+    `{ __type(name: "Query") ${'{ ofType '.repeat(levels - 2)}{ name }${' }'.repeat(levels - 2)} }`;
+
+  it(`passes ${MAX_DEPTH} levels, and refuses ${MAX_DEPTH + 1}, through fragments too`, () => {
+    expect(errorsOf(nested(MAX_DEPTH))).toEqual([]);
+    expect(errorsOf(nested(MAX_DEPTH + 1))).toEqual([
+      {
+        message: `The operation selects ${MAX_DEPTH + 1} levels deep; at most ${MAX_DEPTH} are answered.`,
+        code: 'QUERY_TOO_COMPLEX',
+      },
+    ]);
+    const viaFragments = `{ __type(name: "Query") { ...T } }
+      fragment T on __Type { ofType { ...U } }
+      fragment U on __Type { ofType { ${'ofType { '.repeat(MAX_DEPTH)}name${' }'.repeat(MAX_DEPTH)} } }`;
+    expect(errorsOf(viaFragments)[0]?.code).toBe('QUERY_TOO_COMPLEX');
+  });
+
+  it('passes the introspection query GraphiQL sends', () => {
+    const introspection = `query IntrospectionQuery { __schema { types { ...FullType } } }
+      fragment FullType on __Type { fields(includeDeprecated: true) { args { ...InputValue } type { ...TypeRef } } }
+      fragment InputValue on __InputValue { type { ...TypeRef } }
+      fragment TypeRef on __Type { kind name ${'ofType { kind name '.repeat(9)}${'}'.repeat(9)} }`;
+    expect(errorsOf(introspection)).toEqual([]);
+  });
+});
+
+describe('the cost of an operation', () => {
+  it('is 1 a field plus what it selects, 10 a model query, and a list its length times its elements', () => {
+    expect(cost('{ image(id: "x") { id file } }')).toBe(3);
+    expect(cost('{ image(id: "x") { captions { text id } } }')).toBe(1 + 1 + 20 * 2);
+    expect(cost('{ search(text: "red", first: 7) { edges { score } } }')).toBe(10 + 7 * 2);
+    // first from a variable, and the default when it is left out.
+    expect(
+      cost('query ($n: Int!) { search(text: "red", first: $n) { edges { score } } }', { n: 30 }),
+    ).toBe(10 + 30 * 2);
+    expect(cost('{ search(text: "red") { edges { score } } }')).toBe(10 + 10 * 2);
+    expect(cost('{ analogy(imageId: "x", plus: ["red"], k: 3) { matches { rank } } }')).toBe(
+      10 + 3 * 2,
+    );
+  });
+
+  it('counts a list argument out of range as the longest list (the resolver refuses it anyway)', () => {
+    expect(cost('{ search(text: "red", first: 5000) { edges { score } } }')).toBe(10 + 100 * 2);
+    expect(cost('{ search(text: "red", first: -3) { edges { score } } }')).toBe(10 + 1 * 2);
+  });
+
+  it('is unknown, not an error, when the variables do not fit (execution reports those)', () => {
+    expect(
+      cost('query ($n: Int!) { search(text: "red", first: $n) { edges { score } } }'),
+    ).toBeUndefined();
+  });
+
+  it(`lets a full page of search with every field and caption through, and not ${MAX_COST + 1}`, () => {
+    const page = `{ search(text: "red", first: 100) {
+      query { tokens unknownWords }
+      edges { cursor score node { id file split url captions { id text imageId split } } }
+      pageInfo { hasNextPage endCursor } } }`;
+    expect(cost(page)).toBeLessThanOrEqual(MAX_COST);
+    const nestedAliases = `{ search(text: "red", first: 100) { edges { node { ${Array.from(
+      { length: 20 },
+      (_, i) => `c${i}: captions { text }`,
+    ).join(' ')} } } } }`;
+    expect(cost(nestedAliases)).toBeGreaterThan(MAX_COST);
+  });
+});
+
+describe('operationLimitsPlugin', () => {
   const post = (query: string) =>
     new Request('http://jointspace.test/graphql', {
       method: 'POST',
@@ -125,27 +189,24 @@ describe('modelQueryLimitPlugin', () => {
       body: JSON.stringify({ query }),
     });
 
-  it('adds the rule to a yoga server: without it the same operation runs', async () => {
+  it('adds the rules and the cost check to a yoga server: without it the same operations run', async () => {
     const services = createFakeServices();
     const context = (): GraphQLContext => ({ services });
-    const operation = `{ ${searches(MAX_MODEL_QUERIES + 1)} }`;
-    const limited = createYoga({ schema, context, plugins: [modelQueryLimitPlugin] });
-    const refused = (await (await limited.fetch(post(operation))).json()) as GraphQLResponseJSON;
-    expect(refused.data).toBeUndefined();
-    expect(refused.errors?.map((e) => e.message)).toEqual([tooMany(MAX_MODEL_QUERIES + 1)]);
+    const overCost = `{ ${Array.from(
+      { length: 4 },
+      (_, i) =>
+        `s${i}: search(text: "red", first: 100) { edges { node { a: captions { text } b: captions { id } c: captions { imageId } } } }`,
+    ).join(' ')} }`;
+    const limited = createYoga({ schema, context, plugins: [operationLimitsPlugin] });
+    for (const operation of [`{ ${searches(MAX_MODEL_QUERIES + 1)} }`, overCost]) {
+      const refused = (await (await limited.fetch(post(operation))).json()) as GraphQLResponseJSON;
+      expect(refused.data).toBeUndefined();
+      expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+    }
     expect(services.calls).toEqual([]);
 
     const open = createYoga({ schema, context });
-    const answered = (await (await open.fetch(post(operation))).json()) as GraphQLResponseJSON;
+    const answered = (await (await open.fetch(post(overCost))).json()) as GraphQLResponseJSON;
     expect(answered.errors).toBeUndefined();
-    expect(Object.keys(answered.data)).toHaveLength(MAX_MODEL_QUERIES + 1);
-  });
-
-  it('counts a field repeated under one response key once (GraphQL runs it once)', async () => {
-    const repeated = `{ ${'search(text: "red") { edges { score } } '.repeat(MAX_MODEL_QUERIES + 3)} }`;
-    const services = createFakeServices();
-    const { body } = await graphqlClient(services).query(repeated);
-    expect(body.errors).toBeUndefined();
-    expect(services.calls).toHaveLength(1);
   });
 });

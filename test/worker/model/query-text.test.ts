@@ -71,6 +71,7 @@ describe('queryIds', () => {
       `the text has ${MAX_TOKENS + 1} words; the model reads at most ${MAX_TOKENS}`,
     );
     expect(e.details).toEqual({
+      argument: 'text',
       tokens: MAX_TOKENS + 1,
       maxTokens: MAX_TOKENS,
       maxCharacters: QUERY_LIMITS.maxTextCharacters,
