@@ -124,16 +124,20 @@ export function bindingsOf(version: WorkerVersion): {
   vars: Record<string, string>;
   vectorize: Record<string, string>;
   r2: Record<string, string>;
+  ratelimits: Record<string, unknown>;
 } {
   const out = {
     vars: {} as Record<string, string>,
     vectorize: {} as Record<string, string>,
     r2: {} as Record<string, string>,
+    ratelimits: {} as Record<string, unknown>,
   };
   for (const b of version.metadata.bindings) {
     if (b.type === 'plain_text') out.vars[b.name] = String(b.text);
     else if (b.type === 'vectorize') out.vectorize[b.name] = String(b.index_name);
     else if (b.type === 'r2_bucket') out.r2[b.name] = String(b.bucket_name);
+    else if (b.type === 'ratelimit')
+      out.ratelimits[b.name] = { namespace: b.namespace_id, simple: b.simple };
   }
   return out;
 }

@@ -12,7 +12,16 @@ describe('parseWranglerToml', () => {
     expect(config.main).toBe('worker/index.ts');
     expect(Object.keys(config.env ?? {}).sort()).toEqual(['production', 'staging']);
     expect(config.env?.production?.name).toBe('jointspace');
-    expect(config.env?.staging?.vars).toEqual({ VECTOR_INDEX: 'vectorize' });
+    // Deployed environments are closed (README "Security and limits").
+    for (const env of ['staging', 'production'] as const) {
+      expect(config.env?.[env]?.vars).toEqual({
+        VECTOR_INDEX: 'vectorize',
+        GRAPHIQL: 'off',
+        INTROSPECTION: 'off',
+        CSRF_PREVENTION: 'on',
+        CORS_ORIGINS: '',
+      });
+    }
     // The per-deploy bindings are not in the file: deployConfig adds them.
     expect(config.env?.production?.vectorize).toBeUndefined();
   });

@@ -123,6 +123,10 @@ describe('deployWorker', () => {
     expect(first && bindingsOf(first)).toEqual({
       vars: {
         VECTOR_INDEX: 'vectorize',
+        GRAPHIQL: 'off',
+        INTROSPECTION: 'off',
+        CSRF_PREVENTION: 'on',
+        CORS_ORIGINS: '',
         RETRIEVAL_MODEL: 'retrieval-v1',
         REGULARITIES_MODEL: 'regularities-v1',
       },
@@ -132,6 +136,7 @@ describe('deployWorker', () => {
         REGULARITIES_IMAGES: 'js-g-images-v1',
       },
       r2: { MODELS: 'jointspace-models-staging' },
+      ratelimits: { RATE_LIMITER: { namespace: '2001', simple: { limit: 120, period: 60 } } },
     });
     expect(first?.metadata.compatibility_date).toBe('2026-04-01');
     expect(first?.modules.map((m) => m.type)).toContain('application/wasm');

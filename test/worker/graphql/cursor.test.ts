@@ -76,4 +76,14 @@ describe('cursors', () => {
       `after: "${past}" is not a cursor: its position ${QUERY_LIMITS.maxResults} is past the end of any list`,
     );
   });
+
+  it('quote a long cursor in part only: 100 KB sent are not answered twice', () => {
+    const long = 'A'.repeat(100_000);
+    const e = refusal(long);
+    expect(e.message).toBe(
+      `after: "${'A'.repeat(32)}"... (100000 characters) is not a cursor: it was not issued by this API`,
+    );
+    expect(e.details.got).toBe(`${'A'.repeat(32)}...`);
+    expect(JSON.stringify({ message: e.message, details: e.details }).length).toBeLessThan(300);
+  });
 });

@@ -90,6 +90,19 @@ describe('limitRootFields', () => {
     ]);
   });
 
+  it('refuses 5,000 aliases of an image with its captions before running any', async () => {
+    const services = createFakeServices();
+    const aliases = Array.from(
+      { length: 5000 },
+      (_, i) => `i${i}:image(id:"a"){captions{text}}`,
+    ).join(' ');
+    const { status, body } = await graphqlClient(services).query(`{ ${aliases} }`);
+    expect(status).toBe(200);
+    expect(body.data).toBeUndefined();
+    expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+    expect(services.calls).toEqual([]);
+  });
+
   it('counts a field repeated under one response key once (GraphQL runs it once)', async () => {
     const repeated = `{ ${'search(text: "red") { edges { score } } '.repeat(MAX_MODEL_QUERIES + 3)} }`;
     expect(errorsOf(repeated)).toEqual([]);
