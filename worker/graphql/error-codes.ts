@@ -77,14 +77,27 @@ export function codeFor(error: GraphQLError): ErrorCode {
     return CODE_BY_STATUS[status] ?? (status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR');
   }
   if (error.message.startsWith('Syntax Error')) return 'GRAPHQL_PARSE_FAILED';
+  if (UNSUPPORTED_OPERATION.test(error.message)) return 'OPERATION_NOT_SUPPORTED';
+  if (INVALID_ARGUMENT.test(error.message)) return 'BAD_USER_INPUT';
   return 'INTERNAL_SERVER_ERROR';
 }
 
+/** A mutation or subscription (graphql-js says so at execution, yoga for a GET). */
+const UNSUPPORTED_OPERATION =
+  /^Schema is not configured to execute|^Can only perform a .* operation from a POST request/;
+/** An argument built from variables that do not fit it (graphql-js, when it coerces a field's arguments). */
+const INVALID_ARGUMENT = /^Argument "[^"]+" (has invalid value|of (required|non-null) type)/;
+
 /** Errors of an execution that never started: its variables, or an operation type we lack. */
 export function executionErrorCode(error: GraphQLError): ErrorCode {
-  return /Schema is not configured to execute|Can only perform a .* operation from a POST request/.test(
-    error.message,
-  )
-    ? 'OPERATION_NOT_SUPPORTED'
-    : 'BAD_USER_INPUT';
+  return UNSUPPORTED_OPERATION.test(error.message) ? 'OPERATION_NOT_SUPPORTED' : 'BAD_USER_INPUT';
 }
+
+/**
+ * Codes yoga and graphql-tools give that this API names otherwise: a request that names no
+ * operation it can run is the client's mistake in the request (BAD_REQUEST).
+ */
+export const RENAMED_CODES: Readonly<Record<string, ErrorCode>> = {
+  REQUEST_ENTITY_TOO_LARGE: 'REQUEST_TOO_LARGE',
+  OPERATION_RESOLUTION_FAILURE: 'BAD_REQUEST',
+};

@@ -8,7 +8,7 @@
 
 import { GraphQLError } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
-import { codeFor, executionErrorCode, withCode } from './error-codes.ts';
+import { codeFor, executionErrorCode, RENAMED_CODES, withCode } from './error-codes.ts';
 import { errorResponse } from './error-response.ts';
 import { maskedOriginal } from './errors.ts';
 
@@ -35,6 +35,7 @@ function hasCode(error: GraphQLError): boolean {
 function finalCode(error: GraphQLError): string {
   const own = error.extensions.code;
   if (typeof own !== 'string') return codeFor(error);
+  if (own in RENAMED_CODES) return RENAMED_CODES[own] as string;
   return own === 'BAD_REQUEST' && error.extensions.http !== undefined ? codeFor(error) : own;
 }
 
@@ -94,14 +95,16 @@ function badRequest(message: string): GraphQLError {
 
 export const errorCodesPlugin: Plugin = {
   onRequestParse({ request, requestParser, setRequestParser, endResponse }) {
-    if (requestParser === undefined) {
+    // Multipart is for file uploads, which this API has none of: refused like any other type.
+    const multipart = /^multipart\/form-data/i.test(request.headers.get('content-type') ?? '');
+    if (requestParser === undefined || multipart) {
       // No parser for this method or body type: yoga would answer an empty 415.
       if (request.method === 'POST') {
         endResponse(
           errorResponse(
             415,
             'UNSUPPORTED_MEDIA_TYPE',
-            `POST bodies of type ${JSON.stringify(request.headers.get('content-type') ?? '')} are not read: send application/json (or application/graphql)`,
+            `POST bodies of type ${JSON.stringify(request.headers.get('content-type') ?? '')} are not read: send application/json (or application/graphql, or a form)`,
           ),
         );
       }

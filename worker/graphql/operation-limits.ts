@@ -90,25 +90,38 @@ export const limitRootFields: ValidationRule = (context) => ({
   },
 });
 
-/** The depth of a selection set's deepest field, through fragments (a cycle stops the walk). */
+/**
+ * The depth of a selection set's deepest field, through fragments. Each fragment's depth is
+ * computed once (a fragment spread twice in each of 30 fragments would otherwise be walked 2^30
+ * times); a cycle counts as nothing here and is reported by GraphQL's own rules.
+ */
 function depthOf(
   selectionSet: SelectionSetNode,
   fragment: FragmentLookup,
-  path: Set<string>,
+  known: Map<string, number>,
+  visiting: Set<string>,
 ): number {
   let deepest = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === 'Field') {
-      const below = selection.selectionSet ? depthOf(selection.selectionSet, fragment, path) : 0;
+      const below = selection.selectionSet
+        ? depthOf(selection.selectionSet, fragment, known, visiting)
+        : 0;
       deepest = Math.max(deepest, 1 + below);
     } else if (selection.kind === 'InlineFragment') {
-      deepest = Math.max(deepest, depthOf(selection.selectionSet, fragment, path));
-    } else if (!path.has(selection.name.value)) {
-      const spread = fragment(selection.name.value);
-      if (spread === undefined) continue;
-      path.add(selection.name.value);
-      deepest = Math.max(deepest, depthOf(spread, fragment, path));
-      path.delete(selection.name.value);
+      deepest = Math.max(deepest, depthOf(selection.selectionSet, fragment, known, visiting));
+    } else {
+      const name = selection.name.value;
+      let depth = known.get(name);
+      if (depth === undefined) {
+        const spread = fragment(name);
+        if (spread === undefined || visiting.has(name)) continue;
+        visiting.add(name);
+        depth = depthOf(spread, fragment, known, visiting);
+        visiting.delete(name);
+        known.set(name, depth);
+      }
+      deepest = Math.max(deepest, depth);
     }
   }
   return deepest;
@@ -116,7 +129,7 @@ function depthOf(
 
 export const limitDepth: ValidationRule = (context) => ({
   OperationDefinition(operation) {
-    const depth = depthOf(operation.selectionSet, fragmentsOf(context), new Set());
+    const depth = depthOf(operation.selectionSet, fragmentsOf(context), new Map(), new Set());
     if (depth > MAX_DEPTH) {
       context.reportError(
         tooComplex(

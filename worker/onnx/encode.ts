@@ -9,7 +9,7 @@
 import { JointspaceFormatError, JointspaceInputError } from '../../core/errors.ts';
 import { IMAGE_PROJECTION_IO, SENTENCE_ENCODER_IO } from '../../core/model-files.ts';
 import { rowCount } from '../../core/vectors.ts';
-import { type InferenceSession, Tensor } from './ort-runtime.ts';
+import { exclusive, type InferenceSession, Tensor } from './ort-runtime.ts';
 
 const { input: SENTENCE_INPUT, output: SENTENCE_OUTPUT } = SENTENCE_ENCODER_IO;
 const { input: IMAGE_INPUT, output: IMAGE_OUTPUT } = IMAGE_PROJECTION_IO;
@@ -34,7 +34,8 @@ async function runMatrix(
   output: string,
   rows: number,
 ): Promise<{ data: Float32Array; dim: number }> {
-  const result = (await session.run(feeds))[output];
+  // One ORT call at a time in the isolate (ort-runtime.ts's exclusive).
+  const result = (await exclusive(() => session.run(feeds)))[output];
   if (result === undefined) throw new JointspaceFormatError(`the model returned no "${output}"`);
   const [outRows, dim] = result.dims;
   if (!(result.data instanceof Float32Array) || result.dims.length !== 2 || dim === undefined) {

@@ -27,9 +27,24 @@ function configureOnce(): void {
   ort.env.wasm.wasmBinary = routeInstantiateTo(ortWasm);
 }
 
+/**
+ * The ORT call in flight in this isolate. onnxruntime-web's single-threaded wasm backend is one
+ * WebAssembly instance for every session, and does not take a second call while one is under
+ * way: the fuzz suite found it reading freed tensor metadata (a TypeError) when a search and an
+ * analogy of one request overlapped. Requests of an isolate interleave at every await, so
+ * session creations and runs queue here, one after another.
+ */
+let last: Promise<unknown> = Promise.resolve();
+
+export function exclusive<T>(work: () => Promise<T>): Promise<T> {
+  const next = last.then(work, work);
+  last = next.catch(() => undefined);
+  return next;
+}
+
 /** Creates a CPU (wasm) inference session from the bytes of an ONNX model. */
 export async function createSession(model: Uint8Array | ArrayBuffer): Promise<InferenceSession> {
   configureOnce();
   const bytes = model instanceof Uint8Array ? model : new Uint8Array(model);
-  return ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+  return exclusive(() => ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] }));
 }

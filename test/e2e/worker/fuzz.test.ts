@@ -1,5 +1,8 @@
-import { exports } from 'cloudflare:workers';
+import { createExecutionContext } from 'cloudflare:test';
+import { env, exports } from 'cloudflare:workers';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { ERROR_CODES, type ErrorCode } from '../../../worker/graphql/error-codes.ts';
+import worker from '../../../worker/index.ts';
 import {
   FUZZ_REQUESTS,
   FUZZ_SEED,
@@ -10,13 +13,15 @@ import {
 import { seedDemoModels } from '../../support/seed-models.ts';
 
 /**
- * A seeded fuzz of the worker through its own fetch handler, inside workerd, over the demo
+ * A seeded fuzz of the worker through its own fetch handler (worker/index.ts's default export;
+ * one request in VIA_RUNTIME_EVERY through workerd's dispatch), inside workerd, over the demo
  * models: FUZZ_REQUESTS generated requests (test/support/fuzz-requests.ts: every transport,
  * valid queries with edge arguments, token and structure mutations), each answer checked:
  *
  *   - HTTP status below 500 (a 503 TIMEOUT counts: answers should be fast);
- *   - in a JSON answer's `errors`, every error has a string `extensions.code`, none is
- *     INTERNAL_SERVER_ERROR, and no message or extension holds a stack trace or a storage key.
+ *   - in a JSON answer's `errors`, every error has a string `extensions.code` of the documented
+ *     ones (worker/graphql/error-codes.ts), none is INTERNAL_SERVER_ERROR, and no message or
+ *     extension holds a stack trace or a storage key.
  *
  * Failures are collected with the request that caused them and reported together at the end.
  * Then the worker still answers /health and a known search.
@@ -27,12 +32,19 @@ import { seedDemoModels } from '../../support/seed-models.ts';
  * requests in the same order.
  */
 
+/**
+ * Every this many requests goes through workerd's own dispatch (`exports.default.fetch`), the
+ * rest straight to the worker's fetch handler (the same function, in the same isolate): the
+ * dispatch of vitest-pool-workers 0.15 costs 75 ms a request at best, more as a run goes on,
+ * where the handler itself takes about 1 ms for an invalid query and 2 ms for a search; 10,000
+ * requests through it would take a quarter of an hour.
+ */
+const VIA_RUNTIME_EVERY = 250;
 /** Requests in flight at once. */
 const CONCURRENCY = 4;
-/** Longer than any answer should take, shorter than the worker's 30 s deadline plus slack. */
+/** Past the worker's own 30 s deadline: a request unanswered by then hangs. */
 const ANSWER_MS = 35_000;
 
-const DEBUG_INFLIGHT = new Map<number, FuzzCase>();
 const models = inject('demoModels');
 
 function worldOf(): FuzzWorld {
@@ -71,6 +83,14 @@ function strings(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
+/** A message with its numbers and long quotes blurred, so that one kind of failure groups once. */
+function gist(message: unknown): string {
+  return String(message)
+    .replace(/\d+/g, 'N')
+    .replace(/"[^"]{40,}"/g, '"..."')
+    .slice(0, 160);
+}
+
 /** What is wrong with one GraphQL error; its code goes into `codes`. */
 function errorProblems(error: unknown, codes: Map<string, number>): string[] {
   if (typeof error !== 'object' || error === null) return ['an error that is not an object'];
@@ -78,8 +98,12 @@ function errorProblems(error: unknown, codes: Map<string, number>): string[] {
   const problems: string[] = [];
   const code = extensions?.code;
   codes.set(String(code), (codes.get(String(code)) ?? 0) + 1);
-  if (typeof code !== 'string') problems.push('an error without a string extensions.code');
-  else if (code === 'INTERNAL_SERVER_ERROR') problems.push('an INTERNAL_SERVER_ERROR');
+  if (typeof code !== 'string')
+    problems.push(`an error without a string extensions.code: ${JSON.stringify(gist(message))}`);
+  else if (code === 'INTERNAL_SERVER_ERROR')
+    problems.push(`an INTERNAL_SERVER_ERROR: ${JSON.stringify(gist(message))}`);
+  else if (!ERROR_CODES.includes(code as ErrorCode))
+    problems.push(`a code the API does not document: ${code}`);
   for (const s of strings([message, extensions])) {
     if (STACK.test(s)) problems.push(`a stack trace (${code})`);
     if (STORAGE_KEY.test(s)) problems.push(`a storage key (${code})`);
@@ -114,13 +138,38 @@ function resultsOf(type: string, text: string): { results: unknown[]; unreadable
   return { results };
 }
 
-async function answer(request: Request): Promise<Response | 'timeout'> {
+type Handler = typeof worker.fetch;
+
+/** One request through the worker's fetch handler, direct or through workerd's dispatch. */
+function dispatch(request: Request, viaRuntime: boolean): Promise<Response> {
+  if (viaRuntime) return exports.default.fetch(request);
+  return worker.fetch(
+    request as Parameters<Handler>[0],
+    env as Parameters<Handler>[1],
+    createExecutionContext(),
+  );
+}
+
+interface Answer {
+  status: number;
+  type: string;
+  text: string;
+}
+
+/** The status, type and whole body of the answer, or 'timeout' after ANSWER_MS. */
+async function answer(request: Request, viaRuntime: boolean): Promise<Answer | 'timeout'> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), ANSWER_MS);
   });
+  const read = async (): Promise<Answer> => {
+    const res = await dispatch(request, viaRuntime);
+    // Bytes, not .text(): workerd warns of .text() on a body whose type is not text.
+    const text = new TextDecoder().decode(await res.arrayBuffer());
+    return { status: res.status, type: res.headers.get('content-type') ?? '', text };
+  };
   try {
-    return await Promise.race([exports.default.fetch(request), late]);
+    return await Promise.race([read(), late]);
   } finally {
     clearTimeout(timer);
   }
@@ -167,6 +216,7 @@ describe('the worker under fuzzed requests', () => {
     const statuses = new Map<string, number>();
     const codes = new Map<string, number>();
     const timeByPayload = new Map<string, number>();
+    const runtime = new Map<string, number>();
     const slowest: { ms: number; c: FuzzCase }[] = [];
     let modelRequests = 0;
     const started = Date.now();
@@ -177,29 +227,25 @@ describe('the worker under fuzzed requests', () => {
       if (c.payload.startsWith('structure/')) count(payloads, `  ${c.payload}`);
       if (c.modelFields > 0) modelRequests++;
       const t0 = Date.now();
-      DEBUG_INFLIGHT.set(c.index, c);
-      if (c.index % 100 === 0) console.log('DEBUG at', c.index, Date.now() - started);
-      const res = await answer(c.request);
+      const viaRuntime = c.index % VIA_RUNTIME_EVERY === 0;
+      const res = await answer(c.request, viaRuntime);
       const ms = Date.now() - t0;
-      slowest.push({ ms, c });
-      slowest.sort((a, b) => b.ms - a.ms).splice(10);
-      count(timeByPayload, c.payload, ms);
+      // The dispatch's own cost would crowd out the slow requests of the worker.
+      if (viaRuntime) count(runtime, 'via exports.default.fetch', ms);
+      else {
+        slowest.push({ ms, c });
+        slowest.sort((a, b) => b.ms - a.ms).splice(10);
+        count(timeByPayload, c.payload, ms);
+      }
       if (res === 'timeout') {
         failures.push({ problem: `no answer within ${ANSWER_MS} ms`, status: 0, c, body: '' });
         return;
       }
       count(statuses, String(res.status));
-      DEBUG_INFLIGHT.set(c.index, {
-        ...c,
-        excerpt: `BODY ${res.headers.get('content-type')} ${c.excerpt}`,
-      });
-      const type = res.headers.get('content-type') ?? '';
-      // Bytes, not .text(): workerd warns of .text() on a body whose type is not text.
-      const text = new TextDecoder().decode(await res.arrayBuffer());
+      const { type, text } = res;
       const fail = (problem: string) =>
         failures.push({ problem, status: res.status, c, body: text });
       if (res.status >= 500) fail(`HTTP ${res.status}`);
-      DEBUG_INFLIGHT.delete(c.index);
       const { results, unreadable } = resultsOf(type, text);
       if (unreadable) fail(unreadable);
       for (const result of results) {
@@ -210,22 +256,11 @@ describe('the worker under fuzzed requests', () => {
       }
     };
 
-    const timer = setInterval(
-      () =>
-        console.log(
-          'DEBUG inflight',
-          [...DEBUG_INFLIGHT.values()].map(
-            (x) => `#${x.index} ${x.transport} ${x.payload} ${x.excerpt.slice(0, 300)}`,
-          ),
-        ),
-      10_000,
-    );
     const cases = fuzzRequests(seed, total, worldOf());
     const lane = async () => {
       for (let next = cases.next(); !next.done; next = cases.next()) await send(next.value);
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, lane));
-    clearInterval(timer);
     const seconds = (Date.now() - started) / 1000;
 
     console.log(
@@ -233,14 +268,20 @@ describe('the worker under fuzzed requests', () => {
         `fuzz: ${total} requests, seed ${seed}, ${seconds.toFixed(1)} s, ${failures.length} failures`,
         `transports:\n${table(transports)}`,
         `payloads:\n${table(payloads)}`,
-        `requests asking for a model field: ${modelRequests}`,
+        `requests whose document asks for a model field (valid or not): ${modelRequests}`,
         `statuses:\n${table(statuses)}`,
-        `error codes:\n${table(codes)}`,
-        `ms by payload (summed over concurrent requests):\n${table(timeByPayload)}`,
-        `slowest:\n${slowest.map((s) => `  ${s.ms} ms  #${s.c.index} ${s.c.transport} ${s.c.payload}: ${s.c.excerpt.slice(0, 160).replaceAll('\n', ' ')}`).join('\n')}`,
+        `error codes (* not in worker/graphql/error-codes.ts):\n${table(
+          new Map(
+            [...codes].map(([k, n]) => [ERROR_CODES.includes(k as ErrorCode) ? k : `${k} *`, n]),
+          ),
+        )}`,
+        `ms by payload, direct (summed over concurrent requests):\n${table(timeByPayload)}`,
+        `ms through workerd's dispatch (${Math.ceil(total / VIA_RUNTIME_EVERY)} requests): ${runtime.get('via exports.default.fetch') ?? 0}`,
+        `slowest (direct):\n${slowest.map((s) => `  ${s.ms} ms  #${s.c.index} ${s.c.transport} ${s.c.payload}: ${s.c.excerpt.slice(0, 160).replaceAll('\n', ' ')}`).join('\n')}`,
       ].join('\n'),
     );
-    expect(distinct(failures)).toEqual([]);
+    // Soft: the checks below still run, and report, when some answers failed.
+    expect.soft(distinct(failures)).toEqual([]);
 
     const health = await exports.default.fetch(new Request('http://jointspace.test/health'));
     expect(health.status).toBe(200);

@@ -4,6 +4,7 @@ import {
   codeFor,
   ERROR_CODES,
   executionErrorCode,
+  RENAMED_CODES,
   REQUEST_ERROR_CODES,
   withCode,
 } from '../../../worker/graphql/error-codes.ts';
@@ -52,6 +53,15 @@ describe('codeFor', () => {
     ]);
   });
 
+  it('names an operation type the schema lacks, and arguments built from unfit variables', () => {
+    expect(
+      codeFor(new GraphQLError('Schema is not configured to execute subscription operation.')),
+    ).toBe('OPERATION_NOT_SUPPORTED');
+    expect(codeFor(new GraphQLError('Argument "image" has invalid value {features: $f}.'))).toBe(
+      'BAD_USER_INPUT',
+    );
+  });
+
   it("names the parser's errors, and anything else unexpected", () => {
     expect(codeFor(new GraphQLError('Syntax Error: Expected Name, found <EOF>.'))).toBe(
       'GRAPHQL_PARSE_FAILED',
@@ -59,6 +69,16 @@ describe('codeFor', () => {
     expect(
       codeFor(new GraphQLError('Cannot return null for non-nullable field Query.models.')),
     ).toBe('INTERNAL_SERVER_ERROR');
+  });
+});
+
+describe('RENAMED_CODES', () => {
+  it("maps yoga's and graphql-tools' own codes to this API's", () => {
+    expect(RENAMED_CODES).toEqual({
+      REQUEST_ENTITY_TOO_LARGE: 'REQUEST_TOO_LARGE',
+      OPERATION_RESOLUTION_FAILURE: 'BAD_REQUEST',
+    });
+    for (const code of Object.values(RENAMED_CODES)) expect(ERROR_CODES).toContain(code);
   });
 });
 

@@ -88,6 +88,48 @@ describe('every error has a code', () => {
       'BAD_REQUEST',
     ],
     ['a PUT', new Request(URL_BASE, { method: 'PUT', body: '{}' }), 405, 'METHOD_NOT_ALLOWED'],
+    [
+      'a subscription',
+      post(JSON.stringify({ query: 'subscription { search(text: "red") { edges { score } } }' })),
+      200,
+      'OPERATION_NOT_SUPPORTED',
+    ],
+    [
+      'a OneOf input built from a null variable',
+      post(
+        JSON.stringify({
+          query: 'query ($f: [Float!]) { annotate(image: { features: $f }) { edges { score } } }',
+          variables: { f: null },
+        }),
+      ),
+      200,
+      'BAD_USER_INPUT',
+    ],
+    [
+      'two operations and no operation name',
+      post(JSON.stringify({ query: 'query A { __typename } query B { __typename }' })),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'a body over 256 KiB',
+      post(JSON.stringify({ query: `{ __typename } # ${'x'.repeat(300 * 1024)}` })),
+      413,
+      'REQUEST_TOO_LARGE',
+    ],
+    [
+      'a multipart body (no uploads here)',
+      new Request(URL_BASE, {
+        method: 'POST',
+        body: (() => {
+          const form = new FormData();
+          form.set('query', '{ __typename }');
+          return form;
+        })(),
+      }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
     ['a body of another type', post('<q/>', 'application/xml'), 415, 'UNSUPPORTED_MEDIA_TYPE'],
   ])('%s', async (_what, request, status, code) => {
     const answer = await codes(request);

@@ -145,6 +145,19 @@ describe('limitDepth', () => {
     expect(errorsOf(viaFragments)[0]?.code).toBe('QUERY_TOO_COMPLEX');
   });
 
+  it('walks each fragment once: fragments that spread the next one twice do not take 2^n steps', () => {
+    const levels = 40;
+    const fragments = Array.from(
+      { length: levels },
+      (_, i) =>
+        `fragment F${i} on __Type { ${i + 1 < levels ? `a: ofType { ...F${i + 1} } b: ofType { ...F${i + 1} }` : 'name'} }`,
+    ).join('\n');
+    // Refused for its depth (42 levels). Walked path by path, 2^40 walks would not finish
+    // within the test's timeout.
+    const errors = errorsOf(`{ __type(name: "Query") { ...F0 } }\n${fragments}`);
+    expect(errors.map((e) => e.code)).toEqual(['QUERY_TOO_COMPLEX']);
+  });
+
   it('passes the introspection query GraphiQL sends', () => {
     const introspection = `query IntrospectionQuery { __schema { types { ...FullType } } }
       fragment FullType on __Type { fields(includeDeprecated: true) { args { ...InputValue } type { ...TypeRef } } }

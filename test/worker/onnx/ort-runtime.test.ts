@@ -1,6 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeSentence, encodeSentences, projectImages } from '../../../worker/onnx/encode.ts';
-import { createSession, type InferenceSession } from '../../../worker/onnx/ort-runtime.ts';
+import {
+  createSession,
+  exclusive,
+  type InferenceSession,
+} from '../../../worker/onnx/ort-runtime.ts';
 import bowBytes from '../../fixtures/onnx/bow.onnx';
 import { IMAGE_FEATURES, LONG_SENTENCE, SENTENCES, TOLERANCE } from '../../fixtures/onnx/cases.ts';
 import gruBytes from '../../fixtures/onnx/gru.onnx';
@@ -99,5 +103,27 @@ describe('createSession', () => {
     await expect(createSession(new Uint8Array([1, 2, 3, 4]))).rejects.toThrow();
     const again = await createSession(bowBytes);
     expectClose(await encodeSentence(again, Int32Array.of(3)), bowReference(weights, [3]));
+  });
+});
+
+describe('exclusive', () => {
+  it('runs one call at a time, in the order asked, and goes on after one fails', async () => {
+    const events: string[] = [];
+    const call =
+      (name: string, fail = false) =>
+      async () => {
+        events.push(`start ${name}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        events.push(`end ${name}`);
+        if (fail) throw new Error(name);
+        return name;
+      };
+    const results = await Promise.allSettled([
+      exclusive(call('a')),
+      exclusive(call('b', true)),
+      exclusive(call('c')),
+    ]);
+    expect(events).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   });
 });
