@@ -104,7 +104,11 @@ export type Image = {
   id: Scalars['ID']['output'];
   /** The dataset split the image belongs to (train, val or test). */
   split: Scalars['String']['output'];
-  /** Where the picture can be fetched, when the model was exported with an image base URL. */
+  /**
+   * Where the picture can be fetched: the URL the model was exported with (an image base URL), or
+   * else the worker's own picture route, `/images/<version>/<file>`, when the picture was uploaded
+   * with the model. Null when there is no picture.
+   */
   url?: Maybe<Scalars['String']['output']>;
 };
 
@@ -209,6 +213,11 @@ export type Query = {
    * fails with NO_KNOWN_WORDS, an empty one with EMPTY_TEXT, a too long one with TEXT_TOO_LONG.
    */
   search: SearchConnection;
+  /**
+   * Images that look like a stored image, best first (image -> image, in the `retrieval` space):
+   * "more like this". The image itself is left out, so the list holds at most 99 results.
+   */
+  similar: SimilarConnection;
 };
 
 
@@ -233,6 +242,7 @@ export type QueryAnnotateArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: Scalars['Int']['input'];
   image: ImageInput;
+  split?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -252,7 +262,20 @@ export type QueryImageArgs = {
 export type QuerySearchArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: Scalars['Int']['input'];
+  split?: InputMaybe<Scalars['String']['input']>;
   text: Scalars['String']['input'];
+};
+
+
+/**
+ * The entry points. Ranked lists hold at most 100 results in all (the vector index answers at most
+ * 100 matches a query); `first` and `after` page through them.
+ */
+export type QuerySimilarArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: Scalars['Int']['input'];
+  imageId: Scalars['ID']['input'];
+  split?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** The query text as the model saw it. */
@@ -308,6 +331,17 @@ export type ServedModels = {
   regularities?: Maybe<Model>;
   /** The model that answers search and annotate (null when it cannot be served: see `errors`). */
   retrieval?: Maybe<Model>;
+};
+
+/** A page of images that look like a stored image. */
+export type SimilarConnection = {
+  __typename?: 'SimilarConnection';
+  /** The images of this page, best first, each with its score (the image itself left out). */
+  edges: Array<ImageEdge>;
+  /** The image the list started from. */
+  image: Image;
+  /** How to fetch the next page. */
+  pageInfo: PageInfo;
 };
 
 /** A joint space, after the two purposes of the paper. */
@@ -455,6 +489,7 @@ export type ResolversTypes = {
   SearchConnection: ResolverTypeWrapper<Omit<SearchConnection, 'edges'> & { edges: Array<ResolversTypes['ImageEdge']> }>;
   SentenceEncoder: SentenceEncoder;
   ServedModels: ResolverTypeWrapper<ServedModelsParent>;
+  SimilarConnection: ResolverTypeWrapper<Omit<SimilarConnection, 'edges' | 'image'> & { edges: Array<ResolversTypes['ImageEdge']>, image: ResolversTypes['Image'] }>;
   Space: Space;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   TrainingData: ResolverTypeWrapper<TrainingData>;
@@ -485,6 +520,7 @@ export type ResolversParentTypes = {
   RecallTable: RecallTable;
   SearchConnection: Omit<SearchConnection, 'edges'> & { edges: Array<ResolversParentTypes['ImageEdge']> };
   ServedModels: ServedModelsParent;
+  SimilarConnection: Omit<SimilarConnection, 'edges' | 'image'> & { edges: Array<ResolversParentTypes['ImageEdge']>, image: ResolversParentTypes['Image'] };
   String: Scalars['String']['output'];
   TrainingData: TrainingData;
   VectorCounts: VectorCounts;
@@ -575,6 +611,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   image?: Resolver<Maybe<ResolversTypes['Image']>, ParentType, ContextType, RequireFields<QueryImageArgs, 'id'>>;
   models?: Resolver<ResolversTypes['ServedModels'], ParentType, ContextType>;
   search?: Resolver<ResolversTypes['SearchConnection'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'text'>>;
+  similar?: Resolver<ResolversTypes['SimilarConnection'], ParentType, ContextType, RequireFields<QuerySimilarArgs, 'first' | 'imageId'>>;
 };
 
 export type QueryTextResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['QueryText'] = ResolversParentTypes['QueryText']> = {
@@ -599,6 +636,12 @@ export type SearchConnectionResolvers<ContextType = GraphQLContext, ParentType e
 export type ServedModelsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ServedModels'] = ResolversParentTypes['ServedModels']> = {
   regularities?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType>;
   retrieval?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType>;
+};
+
+export type SimilarConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SimilarConnection'] = ResolversParentTypes['SimilarConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ImageEdge']>, ParentType, ContextType>;
+  image?: Resolver<ResolversTypes['Image'], ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
 export type TrainingDataResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TrainingData'] = ResolversParentTypes['TrainingData']> = {
@@ -636,6 +679,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   RecallTable?: RecallTableResolvers<ContextType>;
   SearchConnection?: SearchConnectionResolvers<ContextType>;
   ServedModels?: ServedModelsResolvers<ContextType>;
+  SimilarConnection?: SimilarConnectionResolvers<ContextType>;
   TrainingData?: TrainingDataResolvers<ContextType>;
   VectorCounts?: VectorCountsResolvers<ContextType>;
   Vocabulary?: VocabularyResolvers<ContextType>;
