@@ -32,6 +32,7 @@ const config: CodegenConfig = {
           ServedModels: '../mappers.ts#ServedModelsParent',
           AnnotationConnection: '../mappers.ts#AnnotationConnectionParent',
           AnalogyResult: '../mappers.ts#AnalogyResultParent',
+          SimilarConnection: '../mappers.ts#SimilarConnectionParent',
         },
         strictScalars: true,
         scalars: { ID: 'string' },

@@ -29,3 +29,25 @@ export interface ServedVersions {
 export function describeVersion(manifest: ModelManifest): string {
   return `${manifest.version} (${manifest.space}, ${manifest.model.encoder} ${manifest.model.dimension}-d)`;
 }
+
+/**
+ * Pictures: a model version's photos (or the demo world's SVGs), stored as
+ * `images/<version>/<file>`, with a list of the files stored under `images/<version>.json` (a
+ * PictureList, core/pictures.ts). The list sits beside the folder, not in it, so no picture's
+ * name can collide with it. Pictures go with the retrieval version: both spaces of a served pair
+ * hold the same images (the pair check says so), and the retrieval version names them.
+ */
+export const PICTURES_PREFIX = 'images';
+
+export function pictureKey(version: string, file: string): string {
+  return `${PICTURES_PREFIX}/${version}/${file}`;
+}
+
+export function pictureListKey(version: string): string {
+  return `${PICTURES_PREFIX}/${version}.json`;
+}
+
+/** The worker's URL path for a picture (the route that reads `pictureKey`). */
+export function picturePath(version: string, file: string): string {
+  return `/${PICTURES_PREFIX}/${encodeURIComponent(version)}/${encodeURIComponent(file)}`;
+}

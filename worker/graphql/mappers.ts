@@ -49,3 +49,8 @@ export interface AnalogyResultParent {
   plus: EncodedQuery;
   matches: AnalogyMatchParent[];
 }
+
+export interface SimilarConnectionParent extends ConnectionParent<ImageRecord> {
+  /** The id of the image the list started from. */
+  imageId: string;
+}

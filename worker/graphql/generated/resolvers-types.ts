@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { ImageParent, CaptionParent, ModelParent, ServedModelsParent, AnnotationConnectionParent, AnalogyResultParent } from '../mappers.ts';
+import type { ImageParent, CaptionParent, ModelParent, ServedModelsParent, AnnotationConnectionParent, AnalogyResultParent, SimilarConnectionParent } from '../mappers.ts';
 import type { GraphQLContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -489,7 +489,7 @@ export type ResolversTypes = {
   SearchConnection: ResolverTypeWrapper<Omit<SearchConnection, 'edges'> & { edges: Array<ResolversTypes['ImageEdge']> }>;
   SentenceEncoder: SentenceEncoder;
   ServedModels: ResolverTypeWrapper<ServedModelsParent>;
-  SimilarConnection: ResolverTypeWrapper<Omit<SimilarConnection, 'edges' | 'image'> & { edges: Array<ResolversTypes['ImageEdge']>, image: ResolversTypes['Image'] }>;
+  SimilarConnection: ResolverTypeWrapper<SimilarConnectionParent>;
   Space: Space;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   TrainingData: ResolverTypeWrapper<TrainingData>;
@@ -520,7 +520,7 @@ export type ResolversParentTypes = {
   RecallTable: RecallTable;
   SearchConnection: Omit<SearchConnection, 'edges'> & { edges: Array<ResolversParentTypes['ImageEdge']> };
   ServedModels: ServedModelsParent;
-  SimilarConnection: Omit<SimilarConnection, 'edges' | 'image'> & { edges: Array<ResolversParentTypes['ImageEdge']>, image: ResolversParentTypes['Image'] };
+  SimilarConnection: SimilarConnectionParent;
   String: Scalars['String']['output'];
   TrainingData: TrainingData;
   VectorCounts: VectorCounts;
