@@ -31,7 +31,10 @@ export function pictureContentType(file: string): string | null {
 
 /**
  * Why a file name cannot be a stored picture's, or null when it can: one path segment (no `/`
- * or `\`, not `.` or `..`), no control characters, within the byte limit, a picture extension.
+ * or `\`, not `.` or `..`), no control characters, no percent-escape, within the byte limit, a
+ * picture extension. A name holding `%2F` is refused because the route decodes a path segment
+ * once: such a name could only be asked for double-encoded (`%252F`), which is how traversal
+ * past a second decoder (a proxy, a CDN) is attempted.
  */
 export function pictureFileProblem(file: string): string | null {
   if (file.length === 0) return 'the file name is empty';
@@ -43,6 +46,7 @@ export function pictureFileProblem(file: string): string | null {
   }
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
   if (/[\u0000-\u001f\u007f]/.test(file)) return 'the file name holds a control character';
+  if (/%[0-9a-f]{2}/i.test(file)) return 'the file name holds a percent-escape (%XX)';
   if (pictureContentType(file) === null) {
     return `the file is not a picture (${Object.keys(PICTURE_CONTENT_TYPES).join(', ')})`;
   }

@@ -1,20 +1,26 @@
 // The Worker's entry: a small fetch handler that hands off at once. GET /health answers here;
-// /graphql (the API and, where the environment allows, GraphiQL) goes to the GraphQL handler,
-// after the client's rate limit and within the request deadline.
+// /images/<version>/<file> goes to the picture route (not rate limited: a results page loads up
+// to 100 pictures); /graphql (the API and, where the environment allows, GraphiQL) goes to the
+// GraphQL handler, after the client's rate limit and within the request deadline. The web page
+// is served as static assets (wrangler.toml [assets]) before the worker runs, so the worker sees
+// `/` only when the page was not built.
+import { pictureCatalogOf } from './api/picture-catalog.ts';
 import { ServerTiming } from './api/server-timing.ts';
 import { getServices } from './api/services-factory.ts';
 import { createGraphQLHandler, GRAPHQL_PATH } from './graphql/handler.ts';
 import { offlineGraphiQL, wantsPage } from './graphql/offline-graphiql.ts';
 import { postureOf } from './graphql/posture.ts';
 import { withDeadline } from './http/deadline.ts';
+import { PICTURE_ROUTE_PREFIX, servePicture } from './http/pictures.ts';
 import { rateLimited } from './http/rate-limit.ts';
 
 const VERSION = '0.1.0';
 
 /** Each request's stage timings, found again by its ExecutionContext (which yoga passes through). */
 const timings = new WeakMap<ExecutionContext, ServerTiming>();
-const graphql = createGraphQLHandler<Cloudflare.Env>((_request, env, ctx) =>
-  getServices(env, ctx, timings.get(ctx)),
+const graphql = createGraphQLHandler<Cloudflare.Env>(
+  (_request, env, ctx) => getServices(env, ctx, timings.get(ctx)),
+  (_request, env) => pictureCatalogOf(env),
 );
 
 export default {
@@ -22,6 +28,9 @@ export default {
     const url = new URL(request.url);
     if (url.pathname === '/health') {
       return Response.json({ ok: true, service: 'jointspace', version: VERSION });
+    }
+    if (url.pathname.startsWith(PICTURE_ROUTE_PREFIX)) {
+      return servePicture(request, env.MODELS);
     }
     if (url.pathname === GRAPHQL_PATH) {
       const limited = await rateLimited(env.RATE_LIMITER, request);
@@ -35,7 +44,13 @@ export default {
       return timing.attach(await withDeadline(graphql(request, env, ctx)));
     }
     if (url.pathname === '/' && (request.method === 'GET' || request.method === 'HEAD')) {
-      return Response.redirect(new URL(GRAPHQL_PATH, url).toString(), 302);
+      return Response.json(
+        {
+          error: 'page_not_built',
+          message: `The web page is not built: run \`npm run build:web\` (npm start does). The API is at ${GRAPHQL_PATH}.`,
+        },
+        { status: 404 },
+      );
     }
     return Response.json(
       { error: 'not_found', message: `No route for ${request.method} ${url.pathname}` },

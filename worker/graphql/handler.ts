@@ -3,6 +3,7 @@
  * services come from; everything else (schema, errors, limits, GraphiQL) is decided here.
  */
 import { createYoga } from 'graphql-yoga';
+import type { PictureLookup } from '../api/picture-catalog.ts';
 import type { JointspaceServices } from '../api/services.ts';
 import type { GraphQLContext } from './context.ts';
 import { documentLimitsPlugin } from './document-limits.ts';
@@ -28,6 +29,9 @@ export type ServicesFactory<E> = (
   ctx: ExecutionContext,
 ) => JointspaceServices;
 
+/** The pictures `Image.url` may name, per request (null: none, and every url is the metadata's). */
+export type PicturesFactory<E> = (request: Request, env: E) => PictureLookup | null;
+
 export type FetchHandler<E> = (
   request: Request,
   env: E,
@@ -41,6 +45,7 @@ interface ServerContext<E> {
 
 export function createGraphQLHandler<E extends PostureEnv>(
   getServices: ServicesFactory<E>,
+  getPictures: PicturesFactory<E> = () => null,
 ): FetchHandler<E> {
   const yoga = createYoga<ServerContext<E>, GraphQLContext>({
     schema,
@@ -64,7 +69,10 @@ export function createGraphQLHandler<E extends PostureEnv>(
       // Last: it sees every other plugin's errors, to give each a code.
       errorCodesPlugin,
     ],
-    context: ({ request, env, ctx }) => ({ services: getServices(request, env, ctx) }),
+    context: ({ request, env, ctx }) => ({
+      services: getServices(request, env, ctx),
+      pictures: getPictures(request, env),
+    }),
   });
   return async (request, env, ctx) => {
     envOf.set(request, env);

@@ -162,10 +162,10 @@ describe('the worker', () => {
     expect(await res.text()).toContain('<title>jointspace</title>');
   });
 
-  it('redirects / to /graphql', async () => {
+  it('no longer redirects / to /graphql: / is the web page (test/worker/index.test.ts)', async () => {
     const res = await exports.default.fetch('http://local/', { redirect: 'manual' });
-    expect(res.status).toBe(302);
-    expect(res.headers.get('location')).toBe('http://local/graphql');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('location')).toBeNull();
   });
 
   it('still answers other paths with a JSON 404', async () => {

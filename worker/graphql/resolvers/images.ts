@@ -1,8 +1,9 @@
 /**
  * Fields that look something up on demand, so that a query pays only for what it selects: an
- * image's own captions, and the image behind an annotation or an analogy.
+ * image's own captions, its picture, and the image behind an annotation or an analogy.
  */
 
+import { picturePath } from '../../../core/r2-layout.ts';
 import { QueryError } from '../../query-error.ts';
 import type { Resolvers } from '../generated/resolvers-types.ts';
 
@@ -19,6 +20,13 @@ function requireImage<T>(image: T | null, imageId: string): T {
 export const imageResolvers: Pick<Resolvers, 'Image' | 'AnnotationConnection' | 'AnalogyResult'> = {
   Image: {
     captions: (image, _args, { services }) => services.captionsOf(image.id),
+    // The exported URL wins; else the picture route, only for a picture that was stored (looked
+    // up by the dataset file name, which is what the pictures are stored under, not by id).
+    url: async (image, _args, { pictures }) => {
+      if (image.url) return image.url;
+      if (pictures === null || !(await pictures.has(image.file))) return null;
+      return picturePath(pictures.version, image.file);
+    },
   },
   AnnotationConnection: {
     image: (connection, _args, { services }) =>

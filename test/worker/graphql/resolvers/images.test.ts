@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { fakePictures, graphqlClientWithPictures } from '../../../support/fake-pictures.ts';
 import { createFakeServices } from '../../../support/fake-services.ts';
 import { graphqlClient } from '../../../support/graphql-client.ts';
 
-// The fields looked up on demand (an image's captions, the image of an annotation or an
-// analogy): each asks the services only when selected, and for the right id.
+// The fields looked up on demand (an image's captions, its picture, the image of an annotation
+// or an analogy): each asks the services only when selected, and for the right id.
 
 describe('Image.captions', () => {
   it("shows an image's own captions, looked up only when asked for", async () => {
@@ -34,6 +35,77 @@ describe('Image.captions', () => {
       'image("img_11.jpg")',
       'captionsOf("img_03.jpg")',
     ]);
+  });
+});
+
+describe('Image.url', () => {
+  const TWO_IMAGES = '{ a: image(id: "img_00.jpg") { url } b: image(id: "img_01.jpg") { url } }';
+
+  it('is the exported URL when the metadata has one, without a picture lookup', async () => {
+    const pictures = fakePictures('lstm-v1', ['img_00.jpg']);
+    const body = await graphqlClientWithPictures(
+      createFakeServices(),
+      pictures,
+    )('{ image(id: "img_00.jpg") { url } }');
+    expect(body).toEqual({ data: { image: { url: 'https://images.example/img_00.jpg' } } });
+    expect(pictures.asked).toEqual([]);
+  });
+
+  it('is the picture route for a stored picture, and null for an image without one', async () => {
+    const pictures = fakePictures('lstm-v1', ['img_01.jpg', 'img_05.jpg']);
+    const services = createFakeServices();
+    const body = await graphqlClientWithPictures(
+      services,
+      pictures,
+    )('{ search(text: "red", first: 4) { edges { node { id url } } } }');
+    expect(body.errors).toBeUndefined();
+    const urls = Object.fromEntries(
+      body.data.search.edges.map((e: { node: { id: string; url: string | null } }) => [
+        e.node.id,
+        e.node.url,
+      ]),
+    );
+    expect(urls).toEqual({
+      'img_00.jpg': 'https://images.example/img_00.jpg',
+      'img_01.jpg': '/images/lstm-v1/img_01.jpg',
+      'img_02.jpg': null,
+      'img_03.jpg': null,
+    });
+    expect(pictures.asked).toEqual(['img_01.jpg', 'img_02.jpg', 'img_03.jpg']);
+  });
+
+  it("looks the picture up by the image's file name, not its id, and encodes it in the path", async () => {
+    const pictures = fakePictures('lstm-v1', ['a long name #1.jpg']);
+    const services = {
+      ...createFakeServices(),
+      image: async (id: string) => ({ id, file: 'a long name #1.jpg', split: 'test' }),
+    };
+    const body = await graphqlClientWithPictures(
+      services,
+      pictures,
+    )('{ image(id: "h:0123abcd") { url } }');
+    expect(body).toEqual({
+      data: { image: { url: '/images/lstm-v1/a%20long%20name%20%231.jpg' } },
+    });
+    expect(pictures.asked).toEqual(['a long name #1.jpg']);
+  });
+
+  it('is null for every picture when the worker has no pictures (no retrieval version)', async () => {
+    const body = await graphqlClientWithPictures(createFakeServices(), null)(TWO_IMAGES);
+    expect(body).toEqual({
+      data: { a: { url: 'https://images.example/img_00.jpg' }, b: { url: null } },
+    });
+    const { body: plain } = await graphqlClient(createFakeServices()).query(TWO_IMAGES);
+    expect(plain).toEqual(body);
+  });
+
+  it('is not looked up when not selected', async () => {
+    const pictures = fakePictures('lstm-v1', ['img_01.jpg']);
+    await graphqlClientWithPictures(
+      createFakeServices(),
+      pictures,
+    )('{ image(id: "img_01.jpg") { id file } }');
+    expect(pictures.asked).toEqual([]);
   });
 });
 
