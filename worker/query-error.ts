@@ -13,6 +13,8 @@ export const QUERY_ERROR_CODES = [
   'NO_KNOWN_WORDS',
   /** No image has this id. details: { imageId } */
   'UNKNOWN_IMAGE',
+  /** A split the model does not have (a filter on search, annotate, similar). details: { split, splits } */
+  'UNKNOWN_SPLIT',
   /** A feature vector of the wrong length, or with NaN/Infinity. details: { expected, got } or { index } */
   'BAD_FEATURES',
   /** A numeric argument outside its range, or a bad cursor. details: { argument, min, max, got } */

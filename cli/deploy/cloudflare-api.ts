@@ -15,6 +15,7 @@ import {
   utf8ByteLength,
   VECTORIZE_HTTP_UPSERT_MAX_VECTORS,
   VECTORIZE_MAX_UPLOAD_BYTES,
+  type VectorizeMetadataIndexType,
   type VectorizeMetric,
 } from './cloudflare-limits.ts';
 
@@ -50,6 +51,12 @@ export interface VectorizeIndexInfo {
   vectorCount: number;
   processedUpToDatetime: string | null;
   processedUpToMutation: string | null;
+}
+
+/** A metadata index: which property of the vectors' metadata a query may filter on. */
+export interface VectorizeMetadataIndex {
+  propertyName: string;
+  indexType: VectorizeMetadataIndexType;
 }
 
 export interface VectorizeVector {
@@ -287,6 +294,39 @@ export class CloudflareApi {
       throw new Error(`upsert into ${name}: the API answered without a mutationId`);
     }
     return { mutationId: result.mutationId };
+  }
+
+  /** POST /accounts/{account_id}/vectorize/v2/indexes/{index_name}/metadata_index/create with
+   * `{ propertyName, indexType }` (Create Metadata Index). Like an upsert it is an asynchronous
+   * mutation: the result is its id, and only vectors upserted after it is processed are in the
+   * metadata index (reference/metadata-filtering/: "Vectors upserted before a metadata index was
+   * created won't have their metadata contained in that index"). */
+  async createMetadataIndex(
+    name: string,
+    metadataIndex: VectorizeMetadataIndex,
+  ): Promise<{ mutationId: string }> {
+    const result = await this.json<{ mutationId?: string } | null>({
+      method: 'POST',
+      path: `${this.indexPath(name)}/metadata_index/create`,
+      headers: { 'content-type': 'application/json' },
+      body: () => JSON.stringify(metadataIndex),
+    });
+    if (typeof result?.mutationId !== 'string') {
+      throw new Error(
+        `metadata index ${metadataIndex.propertyName} on ${name}: the API answered without a mutationId`,
+      );
+    }
+    return { mutationId: result.mutationId };
+  }
+
+  /** GET /accounts/{account_id}/vectorize/v2/indexes/{index_name}/metadata_index/list (List
+   * Metadata Indexes): the result is `{ metadataIndexes: [{ propertyName, indexType }] }`. */
+  async listMetadataIndexes(name: string): Promise<VectorizeMetadataIndex[]> {
+    const result = await this.json<{ metadataIndexes?: VectorizeMetadataIndex[] } | null>({
+      method: 'GET',
+      path: `${this.indexPath(name)}/metadata_index/list`,
+    });
+    return result?.metadataIndexes ?? [];
   }
 
   /** POST /accounts/{account_id}/vectorize/v2/indexes/{index_name}/get_by_ids with `{ ids }` (Get

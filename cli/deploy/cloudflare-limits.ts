@@ -33,6 +33,13 @@ export const VECTORIZE_MAX_INDEX_NAME_BYTES = 64;
  * then lowercase letters, digits, `_` or `-`, ending in a letter or digit; two characters at least). */
 export const VECTORIZE_INDEX_NAME_PATTERN = /^([a-z]+[a-z0-9_-]*[a-z0-9]+)$/;
 
+/** "You can create up to 10 metadata indexes per Vectorize index" (reference/metadata-filtering/). */
+export const VECTORIZE_MAX_METADATA_INDEXES = 10;
+
+/** The Create Metadata Index body documents `indexType: "string" | "number" | "boolean"`. */
+export const VECTORIZE_METADATA_INDEX_TYPES = ['string', 'number', 'boolean'] as const;
+export type VectorizeMetadataIndexType = (typeof VECTORIZE_METADATA_INDEX_TYPES)[number];
+
 /** The create-index body documents `metric: "cosine" | "euclidean" | "dot-product"`. */
 export const VECTORIZE_METRICS = ['cosine', 'euclidean', 'dot-product'] as const;
 export type VectorizeMetric = (typeof VECTORIZE_METRICS)[number];

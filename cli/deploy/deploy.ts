@@ -16,13 +16,16 @@ import {
   indexName,
   STATE_KEY,
 } from './deploy-plan.ts';
+import { ensureSplitIndex } from './metadata-index.ts';
 import { uploadVectors, waitUntilQueryable } from './vector-upload.ts';
 
 /**
  * `deploy`: an exported model version -> live on Cloudflare, in this order, each step safe to
  * repeat:
  *   1. the R2 bucket and the version's Vectorize indexes exist (created if missing; an existing
- *      index of another dimension or metric is refused, naming both);
+ *      index of another dimension or metric is refused, naming both), each with a metadata index
+ *      on `split` made before any vector goes in (metadata-index.ts; made late, every vector is
+ *      upserted again);
  *   2. the model files are in R2 under models/<version>/ (skipped when R2 already has them);
  *   3. the vectors are in Vectorize (batches, resumable from a journal);
  *   4. every vector is queryable (Vectorize writes are asynchronous);
@@ -185,13 +188,26 @@ export async function deployVersion(dir: string, options: DeployOptions): Promis
     `deploying ${manifest.version} (${space}, ${manifest.model.encoder} ${manifest.model.dimension}-d) to ${env}`,
   );
 
+  const journalDir = join(dir, '.deploy');
+  const journalOf = (kind: string) => join(journalDir, `${env}-${kind}.json`);
+  const waitTimeoutMs = options.waitTimeoutMs ?? 10 * 60_000;
+  const pollMs = options.pollMs ?? 2000;
+
   await ensureBucket(api, env, log);
   const indexes: Record<string, string> = {};
-  for (const kind of SPACE_SERVES[space].kinds)
-    indexes[kind] = await ensureIndex(api, manifest, kind, log);
+  for (const kind of SPACE_SERVES[space].kinds) {
+    const index = await ensureIndex(api, manifest, kind, log);
+    await ensureSplitIndex(api, {
+      index,
+      journalPath: journalOf(kind),
+      timeoutMs: waitTimeoutMs,
+      pollMs,
+      log,
+    });
+    indexes[kind] = index;
+  }
   await uploadModelFiles(api, env, dir, manifest, log);
 
-  const journalDir = join(dir, '.deploy');
   await mkdir(journalDir, { recursive: true });
   for (const kind of SPACE_SERVES[space].kinds) {
     const index = indexes[kind] as string;
@@ -203,7 +219,7 @@ export async function deployVersion(dir: string, options: DeployOptions): Promis
       version: manifest.version,
       total,
       batchSize: options.batchSize ?? 1000,
-      journalPath: join(journalDir, `${env}-${kind}.json`),
+      journalPath: journalOf(kind),
       log,
     });
     log(`waiting until ${index} has all ${total} vectors queryable`);
@@ -211,8 +227,8 @@ export async function deployVersion(dir: string, options: DeployOptions): Promis
       index,
       lastMutationId: uploaded.lastMutationId,
       expectedCount: total,
-      timeoutMs: options.waitTimeoutMs ?? 10 * 60_000,
-      pollMs: options.pollMs ?? 2000,
+      timeoutMs: waitTimeoutMs,
+      pollMs,
       log,
     });
   }

@@ -1,7 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import type { CloudflareApi } from './cloudflare-api.ts';
+import type { CloudflareApi, VectorizeIndexInfo } from './cloudflare-api.ts';
 
 /**
  * Vectors to Vectorize, in batches, resumably. After each accepted batch a journal beside the
@@ -28,6 +28,14 @@ async function readJournal(path: string): Promise<UploadJournal | null> {
   } catch {
     return null; // unreadable: start over (upserts are idempotent)
   }
+}
+
+/**
+ * Forgets every batch sent: the next upload sends every vector again. For vectors that must be
+ * upserted anew, such as those sent before the index could filter on their metadata.
+ */
+export async function discardJournal(path: string): Promise<void> {
+  await rm(path, { force: true });
 }
 
 async function writeJournal(path: string, journal: UploadJournal): Promise<void> {
@@ -101,36 +109,73 @@ export async function uploadVectors(
   return { batches: k, resumedAfter, lastMutationId: journal.lastMutationId };
 }
 
+interface PollOptions {
+  index: string;
+  timeoutMs: number;
+  pollMs: number;
+  log: (line: string) => void;
+}
+
+/**
+ * Polls the index's info until `done` holds. Each new `status` is logged once (not on every
+ * poll); past the timeout, throws the `timedOut` message.
+ */
+async function pollInfo(
+  api: CloudflareApi,
+  options: PollOptions,
+  done: (info: VectorizeIndexInfo) => boolean,
+  status: (info: VectorizeIndexInfo) => string,
+  timedOut: (info: VectorizeIndexInfo) => string,
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  let shown = '';
+  for (;;) {
+    const info = await api.vectorizeInfo(options.index);
+    if (done(info)) return;
+    const line = status(info);
+    if (line !== shown) options.log(line);
+    shown = line;
+    if (Date.now() > deadline) throw new Error(timedOut(info));
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs));
+  }
+}
+
 /**
  * Vectorize applies writes asynchronously: waits until the index has processed the last
  * mutation sent (and holds the expected count), so that no query sees a half-loaded model.
  */
 export async function waitUntilQueryable(
   api: CloudflareApi,
-  options: {
-    index: string;
-    lastMutationId: string | null;
-    expectedCount: number;
-    timeoutMs: number;
-    pollMs: number;
-    log: (line: string) => void;
-  },
+  options: PollOptions & { lastMutationId: string | null; expectedCount: number },
 ): Promise<void> {
-  const deadline = Date.now() + options.timeoutMs;
-  let shown = '';
-  for (;;) {
-    const info = await api.vectorizeInfo(options.index);
-    const processed =
-      options.lastMutationId === null || info.processedUpToMutation === options.lastMutationId;
-    if (processed && info.vectorCount === options.expectedCount) return;
-    const status = `  ${options.index}: ${info.vectorCount}/${options.expectedCount} vectors queryable`;
-    if (status !== shown) options.log(status);
-    shown = status;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `${options.index} still has ${info.vectorCount} of ${options.expectedCount} vectors queryable after ${Math.round(options.timeoutMs / 1000)} s (processed up to mutation ${info.processedUpToMutation}, waiting for ${options.lastMutationId}); run the deploy again to keep waiting`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, options.pollMs));
-  }
+  const { index, lastMutationId, expectedCount, timeoutMs } = options;
+  await pollInfo(
+    api,
+    options,
+    (info) =>
+      (lastMutationId === null || info.processedUpToMutation === lastMutationId) &&
+      info.vectorCount === expectedCount,
+    (info) => `  ${index}: ${info.vectorCount}/${expectedCount} vectors queryable`,
+    (info) =>
+      `${index} still has ${info.vectorCount} of ${expectedCount} vectors queryable after ${Math.round(timeoutMs / 1000)} s (processed up to mutation ${info.processedUpToMutation}, waiting for ${lastMutationId}); run the deploy again to keep waiting`,
+  );
+}
+
+/**
+ * Waits until the index has processed `mutationId` (a metadata index's creation, which only
+ * vectors upserted after it are part of).
+ */
+export async function waitUntilProcessed(
+  api: CloudflareApi,
+  options: PollOptions & { mutationId: string; what: string },
+): Promise<void> {
+  const { index, mutationId, what, timeoutMs } = options;
+  await pollInfo(
+    api,
+    options,
+    (info) => info.processedUpToMutation === mutationId,
+    () => `  ${index}: waiting until ${what} is in place`,
+    (info) =>
+      `${index} has not processed ${what} (mutation ${mutationId}) after ${Math.round(timeoutMs / 1000)} s (processed up to mutation ${info.processedUpToMutation}); run the deploy again to keep waiting`,
+  );
 }

@@ -4,6 +4,10 @@
 // remotely" for Vectorize). It keeps the envelope, the auth check, the error codes, the documented
 // limits and, above all, Vectorize's asynchronous writes: an upsert answers with a mutation id at
 // once, and its vectors become visible (info, get_by_ids) only after settle() or a configured delay.
+// Metadata indexes (metadata_index/create and /list) are mutations too, processed in order with
+// the upserts; a vector is in a metadata index only if it was processed after that index was
+// ("Vectors upserted before a metadata index was created won't have their metadata contained in
+// that index", reference/metadata-filtering/). `indexedBy` shows which vectors a filter can find.
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,8 +18,11 @@ import {
   VECTORIZE_HTTP_UPSERT_MAX_VECTORS,
   VECTORIZE_MAX_DIMENSIONS,
   VECTORIZE_MAX_METADATA_BYTES,
+  VECTORIZE_MAX_METADATA_INDEXES,
   VECTORIZE_MAX_UPLOAD_BYTES,
+  VECTORIZE_METADATA_INDEX_TYPES,
   VECTORIZE_METRICS,
+  type VectorizeMetadataIndexType,
   type VectorizeMetric,
   vectorIdProblem,
   vectorizeIndexNameProblem,
@@ -50,8 +57,18 @@ export interface FakeVector {
 
 export interface FakeMutation {
   id: string;
+  /** An upsert's vectors (none for a metadata index's creation). */
   vectors: FakeVector[];
+  /** The metadata index this mutation creates, if it is one. */
+  metadataIndex?: string;
   enqueuedAt: string;
+}
+
+export interface FakeMetadataIndex {
+  propertyName: string;
+  indexType: VectorizeMetadataIndexType;
+  /** Whether its creation has been processed: only vectors processed after that are in it. */
+  active: boolean;
 }
 
 export interface FakeIndex {
@@ -65,6 +82,10 @@ export interface FakeIndex {
   pending: FakeMutation[];
   processedUpToMutation: string | null;
   processedUpToDatetime: string | null;
+  /** Metadata indexes, listed as soon as their creation is accepted. */
+  metadataIndexes: FakeMetadataIndex[];
+  /** Property -> ids of the vectors its metadata index holds (those a filter on it can find). */
+  indexedBy: Map<string, Set<string>>;
 }
 
 export interface FakeRequestLog {
@@ -89,6 +110,11 @@ export interface FakeCloudflareApiOptions {
   processingDelayMs?: number;
   /** Tried before the built-in routes (after the auth check and injected failures). */
   extraRoutes?: FakeRoute[];
+  /**
+   * Routes that check their own credentials, tried before the API token's check: the static
+   * assets upload, which wrangler authorises with the upload session's JWT instead.
+   */
+  ownAuthRoutes?: FakeRoute[];
 }
 
 export interface FailMatcher {
@@ -144,8 +170,16 @@ export async function startFakeCloudflareApi(
   const processUpTo = (index: FakeIndex, mutationId: string) => {
     while (index.pending.length > 0) {
       const mutation = index.pending.shift()!;
+      const created = index.metadataIndexes.find((m) => m.propertyName === mutation.metadataIndex);
+      if (created) {
+        created.active = true;
+        index.indexedBy.set(created.propertyName, new Set());
+      }
       // Upserts replace in full: "the upserted vector replaces the existing vector in full".
-      for (const vector of mutation.vectors) index.vectors.set(vector.id, vector);
+      for (const vector of mutation.vectors) {
+        index.vectors.set(vector.id, vector);
+        indexMetadata(index, vector);
+      }
       index.processedUpToMutation = mutation.id;
       index.processedUpToDatetime = new Date().toISOString();
       if (mutation.id === mutationId) break;
@@ -181,6 +215,10 @@ export async function startFakeCloudflareApi(
           : fail(status, 10001, 'Internal error (injected by the fake).');
       if (failure.retryAfter !== undefined) response.headers.set('retry-after', failure.retryAfter);
       return response;
+    }
+    for (const route of options.ownAuthRoutes ?? []) {
+      const response = await route(req);
+      if (response) return response;
     }
     if (req.headers.get('authorization') !== `Bearer ${token}`) {
       return fail(403, CLOUDFLARE_ERROR_CODES.authentication, 'Authentication error');
@@ -386,6 +424,18 @@ function r2Routes(accountId: string, state: FakeCloudflareState): FakeRoute[] {
 
 // --- Vectorize V2 --------------------------------------------------------------------------------
 
+/** Puts a processed vector into the active metadata indexes whose type its value has (strings
+ * as their first 64 bytes, which the fake does not need to model: nothing here queries). */
+function indexMetadata(index: FakeIndex, vector: FakeVector): void {
+  const metadata = (vector.metadata ?? {}) as Record<string, unknown>;
+  for (const { propertyName, indexType, active } of index.metadataIndexes) {
+    const ids = index.indexedBy.get(propertyName);
+    if (!active || !ids) continue;
+    if (typeof metadata[propertyName] === indexType) ids.add(vector.id);
+    else ids.delete(vector.id);
+  }
+}
+
 function vectorizeRoutes(
   accountId: string,
   state: FakeCloudflareState,
@@ -457,6 +507,8 @@ function vectorizeRoutes(
         pending: [],
         processedUpToMutation: null,
         processedUpToDatetime: null,
+        metadataIndexes: [],
+        indexedBy: new Map(),
       };
       state.indexes.set(name, index);
       return envelope(200, describe(index));
@@ -492,6 +544,59 @@ function vectorizeRoutes(
         return vector ? [vector] : [];
       });
       return envelope(200, found);
+    }),
+    route('POST', `${base}/:name/metadata_index/create`, accountId, (req, { name }) => {
+      const index = state.indexes.get(name!);
+      if (!index) return notFound(name!);
+      const body = readJson(req.body) as
+        | { propertyName?: unknown; indexType?: unknown }
+        | undefined;
+      const { propertyName, indexType } = body ?? {};
+      if (typeof propertyName !== 'string' || propertyName.length === 0) {
+        return fail(400, 40001, 'vectorize.invalid_body - propertyName is required');
+      }
+      if (!VECTORIZE_METADATA_INDEX_TYPES.includes(indexType as VectorizeMetadataIndexType)) {
+        return fail(
+          400,
+          40001,
+          `vectorize.invalid_body - indexType must be one of ${VECTORIZE_METADATA_INDEX_TYPES.join(', ')}`,
+        );
+      }
+      // The exact codes of these two refusals are not documented; these are descriptive.
+      if (index.metadataIndexes.some((m) => m.propertyName === propertyName)) {
+        return fail(400, 40001, `vectorize.metadata_index.duplicate - ${propertyName} is indexed`);
+      }
+      if (index.metadataIndexes.length >= VECTORIZE_MAX_METADATA_INDEXES) {
+        return fail(
+          400,
+          40001,
+          `vectorize.metadata_index.limit - at most ${VECTORIZE_MAX_METADATA_INDEXES} per index`,
+        );
+      }
+      index.metadataIndexes.push({
+        propertyName,
+        indexType: indexType as VectorizeMetadataIndexType,
+        active: false,
+      });
+      const mutation: FakeMutation = {
+        id: randomUUID(),
+        vectors: [],
+        metadataIndex: propertyName,
+        enqueuedAt: new Date().toISOString(),
+      };
+      index.pending.push(mutation);
+      enqueued(index, mutation);
+      return envelope(200, { mutationId: mutation.id });
+    }),
+    route('GET', `${base}/:name/metadata_index/list`, accountId, (_req, { name }) => {
+      const index = state.indexes.get(name!);
+      if (!index) return notFound(name!);
+      return envelope(200, {
+        metadataIndexes: index.metadataIndexes.map(({ propertyName, indexType }) => ({
+          propertyName,
+          indexType,
+        })),
+      });
     }),
     route('POST', `${base}/:name/upsert`, accountId, async (req, { name }) => {
       const index = state.indexes.get(name!);

@@ -98,9 +98,31 @@ function requireImage(imageId: string): ImageRecord {
   return image;
 }
 
-function annotate(imageId: string, topK: number): Scored<CaptionRecord>[] {
+/** The splits of the fake model (its manifest's `vectors.splits`). */
+export const SPLITS = ['train', 'test'];
+
+/** The items of `split` (all when it is undefined); UNKNOWN_SPLIT as the real services refuse. */
+function inSplit<T extends { split: string }>(items: readonly T[], split: string | undefined): T[] {
+  if (split === undefined) return [...items];
+  if (!SPLITS.includes(split)) {
+    throw new QueryError(
+      'UNKNOWN_SPLIT',
+      `split ${JSON.stringify(split)} is not a split of this model (it has ${SPLITS.join(', ')})`,
+      { split, splits: SPLITS },
+    );
+  }
+  return items.filter((item) => item.split === split);
+}
+
+/** The call as the log shows it (arguments as written), the split, when given, last. */
+function call(method: string, args: readonly string[], split: string | undefined): string {
+  const shown = split === undefined ? args : [...args, JSON.stringify(split)];
+  return `${method}(${shown.join(', ')})`;
+}
+
+function annotate(imageId: string, topK: number, split?: string): Scored<CaptionRecord>[] {
   const words = wordsOf(imageId);
-  return rank(CAPTIONS, (c) => overlap(tokenize(c.text), words), topK);
+  return rank(inSplit(CAPTIONS, split), (c) => overlap(tokenize(c.text), words), topK);
 }
 
 export function fakeManifest(space: 'retrieval' | 'regularities'): ModelManifest {
@@ -144,7 +166,7 @@ export function fakeManifest(space: 'retrieval' | 'regularities'): ModelManifest
     vectors: {
       images: { file: 'images.ndjson', count: IMAGES.length },
       captions: { file: 'captions.ndjson', count: CAPTIONS.length },
-      splits: ['train', 'test'],
+      splits: SPLITS,
     },
     data: { name: 'fake', format: 'demo', source: 'fake-world' },
     training: { update: 100, bestDevRsum: 250, seconds: 3, config: { epochs: 1 } },
@@ -177,18 +199,19 @@ export function createFakeServices(): FakeServices {
       log(`model(${space})`);
       return fakeManifest(space);
     },
-    async search(text, topK) {
-      log(`search(${JSON.stringify(text)}, ${topK})`);
+    async search(text, topK, split) {
+      log(call('search', [JSON.stringify(text), String(topK)], split));
+      const images = inSplit(IMAGES, split);
       const query = encode(text);
-      return { query, results: rank(IMAGES, (i) => overlap(query.tokens, wordsOf(i.id)), topK) };
+      return { query, results: rank(images, (i) => overlap(query.tokens, wordsOf(i.id)), topK) };
     },
-    async annotateImage(imageId, topK) {
-      log(`annotateImage(${JSON.stringify(imageId)}, ${topK})`);
+    async annotateImage(imageId, topK, split) {
+      log(call('annotateImage', [JSON.stringify(imageId), String(topK)], split));
       requireImage(imageId);
-      return annotate(imageId, topK);
+      return annotate(imageId, topK, split);
     },
-    async annotateFeatures(features, topK) {
-      log(`annotateFeatures([${features.join(',')}], ${topK})`);
+    async annotateFeatures(features, topK, split) {
+      log(call('annotateFeatures', [`[${features.join(',')}]`, String(topK)], split));
       if (features.length !== FEATURE_DIM) {
         throw new QueryError(
           'BAD_FEATURES',
@@ -198,7 +221,14 @@ export function createFakeServices(): FakeServices {
       }
       // The largest feature picks a thing; the first image of that thing is "seen".
       const best = features.indexOf(Math.max(...features));
-      return annotate(IMAGES[best]!.id, topK);
+      return annotate(IMAGES[best]!.id, topK, split);
+    },
+    async similar(imageId, topK, split) {
+      log(call('similar', [JSON.stringify(imageId), String(topK)], split));
+      const words = wordsOf(requireImage(imageId).id);
+      const others = inSplit(IMAGES, split).filter((i) => i.id !== imageId);
+      // Like the real services: the image left out, at most 99 (one query's 100, less itself).
+      return rank(others, (i) => overlap([...wordsOf(i.id)], words), Math.min(topK, 99));
     },
     async analogy(imageId, minus, plus, pool, k) {
       log(

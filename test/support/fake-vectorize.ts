@@ -7,11 +7,20 @@
  *             returnMetadata 'all' throws (client-api "topK", limits page). returnMetadata
  *             'indexed' returns only the indexed properties, strings cut to 64 bytes (metadata
  *             filtering: "each vector indexes the first 64B of the string"; client-api: "long
- *             text fields may be truncated"). A namespace restricts the search to it. Scores
- *             are cosine, -1..1 (create-indexes, "Distance metrics"). A wrong dimension throws.
+ *             text fields may be truncated"). A namespace restricts the search to it ("A
+ *             namespace filter is applied before metadata filter(s)"), then a metadata filter
+ *             (fake-vectorize-filter.ts: $eq, $ne, $in, $nin on properties with a metadata index,
+ *             applied before the top k are taken). Scores are cosine, -1..1 (create-indexes,
+ *             "Distance metrics"). A wrong dimension throws.
  *   upsert    ids up to 64 bytes, metadata up to 10 KiB, namespaces up to 64 bytes, batches of
  *             up to 1000 from a Worker (limits page); an id is unique in the whole index, so an
  *             upsert replaces it whatever its namespace (insert-vectors, "Insert vs Upsert").
+ *             Each vector is put into the metadata indexes that exist at its upsert, and only
+ *             those ("Vectors upserted before a metadata index was created won't have their
+ *             metadata contained in that index").
+ *   metadata  indexes are made with createMetadataIndex (the binding has no such method: the
+ *             HTTP API's metadata_index/create, which `wrangler vectorize create-metadata-index`
+ *             calls, is its counterpart) or given to the constructor, up to 10 per index.
  *   getByIds  values and metadata of the ids found, with each vector's namespace (the HTTP
  *             get_by_ids reference shows it); returned in storage order, not the order asked,
  *             since nothing promises that order. The docs give no limit on ids per call; a
@@ -21,19 +30,29 @@
  * Every call is logged in `calls` so that tests can count requests.
  */
 
+import {
+  compileFilter,
+  type IndexedValue,
+  indexedValues,
+  MAX_METADATA_INDEXES,
+  type MetadataIndex,
+  type MetadataIndexType,
+} from './fake-vectorize-filter.ts';
+
 const MAX_TOP_K = 100;
 const MAX_TOP_K_WITH_VALUES_OR_ALL_METADATA = 20;
 const MAX_ID_BYTES = 64;
 const MAX_NAMESPACE_BYTES = 64;
 const MAX_METADATA_BYTES = 10 * 1024;
 const MAX_UPSERT_BATCH = 1000;
-const INDEXED_STRING_BYTES = 64;
 
 interface Stored {
   id: string;
   values: Float32Array;
   namespace: string | undefined;
   metadata: Record<string, VectorizeVectorMetadata> | undefined;
+  /** Its values in the metadata indexes that existed when it was upserted. */
+  indexed: Map<string, IndexedValue>;
 }
 
 export type FakeVectorizeCall =
@@ -43,13 +62,17 @@ export type FakeVectorizeCall =
       returnValues: boolean;
       returnMetadata: string;
       namespace?: string;
+      filter?: VectorizeVectorMetadataFilter;
     }
   | { method: 'getByIds'; ids: string[] }
   | { method: 'describe' | 'insert' | 'upsert' | 'deleteByIds' | 'queryById' };
 
 export interface FakeVectorizeOptions {
-  /** Metadata properties with a metadata index: what returnMetadata 'indexed' returns. */
-  indexedProperties?: readonly string[];
+  /**
+   * Metadata indexes that exist before anything is upserted: the properties a filter can use
+   * and returnMetadata 'indexed' returns.
+   */
+  metadataIndexes?: readonly MetadataIndex[];
   /** Refuse getByIds calls with more ids (the real limit is undocumented). */
   maxGetByIds?: number;
 }
@@ -61,25 +84,35 @@ function fail(why: string): never {
   throw new Error(`fake Vectorize: ${why}`);
 }
 
-/** The longest prefix of s within n UTF-8 bytes, cut on a character boundary. */
-function truncateUtf8(s: string, n: number): string {
-  let out = '';
-  for (const ch of s) {
-    if (bytes(out + ch) > n) break;
-    out += ch;
-  }
-  return out;
-}
-
 export class FakeVectorize implements Vectorize {
   readonly calls: FakeVectorizeCall[] = [];
   private readonly stored = new Map<string, Stored>();
+  private readonly metadataIndexes: MetadataIndex[] = [];
   private mutation = 0;
 
   constructor(
     private readonly dimensions: number,
     private readonly options: FakeVectorizeOptions = {},
-  ) {}
+  ) {
+    for (const { propertyName, indexType } of options.metadataIndexes ?? []) {
+      this.createMetadataIndex(propertyName, indexType);
+    }
+  }
+
+  /**
+   * Makes `propertyName` filterable, for the vectors upserted from now on: those stored already
+   * are not in the new index until they are upserted again.
+   */
+  createMetadataIndex(propertyName: string, indexType: MetadataIndexType): void {
+    if (propertyName.length === 0) fail('a metadata index needs a property name');
+    if (this.metadataIndexes.some((i) => i.propertyName === propertyName)) {
+      fail(`a metadata index on ${propertyName} exists already`);
+    }
+    if (this.metadataIndexes.length === MAX_METADATA_INDEXES) {
+      fail(`an index has at most ${MAX_METADATA_INDEXES} metadata indexes`);
+    }
+    this.metadataIndexes.push({ propertyName, indexType });
+  }
 
   async describe(): Promise<VectorizeIndexInfo> {
     this.calls.push({ method: 'describe' });
@@ -109,6 +142,7 @@ export class FakeVectorize implements Vectorize {
       returnValues,
       returnMetadata: level,
       ...(options.namespace === undefined ? {} : { namespace: options.namespace }),
+      ...(options.filter === undefined ? {} : { filter: structuredClone(options.filter) }),
     });
     if (!Number.isInteger(topK) || topK < 1) fail(`topK must be a positive integer, got ${topK}`);
     if (topK > MAX_TOP_K) fail(`topK ${topK} is over the limit of ${MAX_TOP_K}`);
@@ -117,7 +151,10 @@ export class FakeVectorize implements Vectorize {
         `topK ${topK} is over the limit of ${MAX_TOP_K_WITH_VALUES_OR_ALL_METADATA} with returnValues or returnMetadata 'all'`,
       );
     }
-    if (options.filter !== undefined) fail('metadata filters are not simulated');
+    const passes =
+      options.filter === undefined
+        ? () => true
+        : compileFilter(options.filter, this.metadataIndexes);
     if (vector.length !== this.dimensions) {
       fail(`query has ${vector.length} dimensions, the index ${this.dimensions}`);
     }
@@ -127,6 +164,7 @@ export class FakeVectorize implements Vectorize {
     const scored: { v: Stored; score: number }[] = [];
     for (const v of this.stored.values()) {
       if (options.namespace !== undefined && v.namespace !== options.namespace) continue;
+      if (!passes(v.indexed)) continue;
       let dot = 0;
       let norm = 0;
       for (let i = 0; i < q.length; i++) {
@@ -142,8 +180,7 @@ export class FakeVectorize implements Vectorize {
       if (v.namespace !== undefined) match.namespace = v.namespace;
       if (returnValues) match.values = Array.from(v.values);
       if (level === 'all' && v.metadata !== undefined) match.metadata = structuredClone(v.metadata);
-      if (level === 'indexed' && v.metadata !== undefined)
-        match.metadata = this.indexed(v.metadata);
+      if (level === 'indexed' && v.metadata !== undefined) match.metadata = this.indexed(v);
       return match;
     });
     return { matches, count: matches.length };
@@ -219,18 +256,12 @@ export class FakeVectorize implements Vectorize {
       values: Float32Array.from(v.values),
       namespace: v.namespace,
       metadata: v.metadata === undefined ? undefined : structuredClone(v.metadata),
+      indexed: indexedValues(this.metadataIndexes, v.metadata),
     });
   }
 
-  private indexed(
-    metadata: Record<string, VectorizeVectorMetadata>,
-  ): Record<string, VectorizeVectorMetadata> {
-    const out: Record<string, VectorizeVectorMetadata> = {};
-    for (const key of this.options.indexedProperties ?? []) {
-      const value = metadata[key];
-      if (value === undefined) continue;
-      out[key] = typeof value === 'string' ? truncateUtf8(value, INDEXED_STRING_BYTES) : value;
-    }
-    return out;
+  /** What returnMetadata 'indexed' returns: the vector's values in the metadata indexes. */
+  private indexed(v: Stored): Record<string, VectorizeVectorMetadata> {
+    return Object.fromEntries(v.indexed);
   }
 }

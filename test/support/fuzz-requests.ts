@@ -327,6 +327,7 @@ const TYPES: Record<string, Record<string, string | null>> = {
   SearchConnection: { query: 'QueryText', edges: 'ImageEdge', pageInfo: 'PageInfo' },
   ImageEdge: { cursor: null, node: 'Image', score: null },
   AnnotationConnection: { image: 'Image', edges: 'CaptionEdge', pageInfo: 'PageInfo' },
+  SimilarConnection: { image: 'Image', edges: 'ImageEdge', pageInfo: 'PageInfo' },
   CaptionEdge: { cursor: null, node: 'Caption', score: null },
   AnalogyResult: { image: 'Image', minus: 'QueryText', plus: 'QueryText', matches: 'AnalogyMatch' },
   AnalogyMatch: { rank: null, score: null, node: 'Image' },
@@ -387,7 +388,12 @@ interface RootField {
   selection: string;
 }
 
-const MODEL_FIELDS = new Set(['search', 'annotate', 'analogy']);
+const MODEL_FIELDS = new Set(['search', 'annotate', 'similar', 'analogy']);
+
+/** A split filter: the stored ones, and names no model has (UNKNOWN_SPLIT), long ones too. */
+function splitArg(r: Rng): Value {
+  return r.pick(['train', 'val', 'test', 'dev', '', 'x'.repeat(65), 'é'.repeat(40), 'val\u0000']);
+}
 
 function rootField(r: Rng, world: FuzzWorld, name: string): RootField {
   const args: Arg[] = [];
@@ -399,7 +405,14 @@ function rootField(r: Rng, world: FuzzWorld, name: string): RootField {
       args.push({ name: 'text', type: 'String!', value: text(r, world) });
       maybe(0.7, { name: 'first', type: 'Int!', value: intArg(r) });
       maybe(0.2, { name: 'after', type: 'String', value: cursorArg(r) });
+      maybe(0.2, { name: 'split', type: 'String', value: splitArg(r) });
       return { name, args, selection: selection(r, 'SearchConnection') };
+    case 'similar':
+      args.push({ name: 'imageId', type: 'ID!', value: imageIdArg(r, world) });
+      maybe(0.7, { name: 'first', type: 'Int!', value: intArg(r) });
+      maybe(0.2, { name: 'after', type: 'String', value: cursorArg(r) });
+      maybe(0.3, { name: 'split', type: 'String', value: splitArg(r) });
+      return { name, args, selection: selection(r, 'SimilarConnection') };
     case 'annotate': {
       const image: Value = r.chance(0.6)
         ? { id: imageIdArg(r, world) }
@@ -407,6 +420,7 @@ function rootField(r: Rng, world: FuzzWorld, name: string): RootField {
       args.push({ name: 'image', type: 'ImageInput!', value: image });
       maybe(0.7, { name: 'first', type: 'Int!', value: intArg(r) });
       maybe(0.2, { name: 'after', type: 'String', value: cursorArg(r) });
+      maybe(0.2, { name: 'split', type: 'String', value: splitArg(r) });
       return { name, args, selection: selection(r, 'AnnotationConnection') };
     }
     case 'analogy': {
@@ -463,6 +477,7 @@ export function validPayload(r: Rng, world: FuzzWorld): Payload {
     const name = r.weighted([
       [14, 'search'],
       [10, 'annotate'],
+      [8, 'similar'],
       [10, 'analogy'],
       [18, 'image'],
       [14, 'models'],
@@ -1130,7 +1145,7 @@ function multipart(r: Rng, p: Payload): Shape {
   };
 }
 
-function shapeOf(r: Rng, transport: Transport, p: Payload): Shape {
+function shapeOf(r: Rng, transport: Transport, p: Payload, world: FuzzWorld): Shape {
   switch (transport) {
     case 'post-json':
       return jsonPost(jsonBody(p));
@@ -1235,6 +1250,17 @@ function shapeOf(r: Rng, transport: Transport, p: Payload): Shape {
         '/%2e%2e/graphql',
         '/nope',
         `/${'x'.repeat(5000)}`,
+        // The picture route: stored, missing, traversal, encoded separators, odd names.
+        `/images/test-retrieval/${encodeURIComponent(r.pick(world.imageIds))}`,
+        '/images/test-retrieval/nope.svg',
+        '/images/test-retrieval/..%2F..%2Fmodels%2Ftest-retrieval%2Fmanifest.json',
+        '/images/../models/test-retrieval/manifest.json',
+        '/images/test-retrieval/%2e%2e',
+        '/images/test-retrieval/a%00.svg',
+        '/images/test-retrieval/%E0%A4%A',
+        `/images/test-retrieval/${'a'.repeat(300)}.jpg`,
+        '/images/test-retrieval',
+        '/images/NOPE/x.svg',
       ]);
       return r.chance(0.5)
         ? { method: 'GET', path, headers: {} }
@@ -1267,7 +1293,7 @@ export function* fuzzRequests(seed: number, count: number, world: FuzzWorld): Ge
   for (let index = 0; index < count; index++) {
     const transport = transportOf(r);
     const p = payloadOf(r, world);
-    const shape = shapeOf(r, transport, p);
+    const shape = shapeOf(r, transport, p, world);
     headerExtras(r, shape);
     const bodyText = shape.bodyText ?? (typeof shape.body === 'string' ? shape.body : undefined);
     const init: RequestInit & { duplex?: 'half' } = {

@@ -10,7 +10,10 @@ import type { VectorIndex } from '../../worker/vector-index/vector-index.ts';
 import { bruteForceRanking, cosine, randomUnitVectors, seededRandom } from './random-vectors.ts';
 
 /** A type alias (not an interface), so that it is assignable to Vectorize's metadata record. */
-export type ContractMeta = { label: string; n: number };
+export type ContractMeta = { label: string; n: number; split: string };
+
+/** The splits of the contract's records, in the order they take turns. */
+export const CONTRACT_SPLITS = ['train', 'val', 'test'] as const;
 
 export interface ContractRecord {
   id: string;
@@ -36,7 +39,9 @@ const TIE_AT = [10, 50, 90];
 
 /**
  * 120 random unit vectors ("r0".."r119"), and three copies of one more vector inserted at
- * rows 10, 50 and 90 ("tie-0".."tie-2"): 123 records, storage order as listed.
+ * rows 10, 50 and 90 ("tie-0".."tie-2"): 123 records, storage order as listed. Splits take
+ * turns (r0 train, r1 val, r2 test, ...; tie-0 and tie-2 train, tie-1 val), so each split is
+ * spread through the index and holds a tie.
  */
 export function contractRecords(): ContractRecord[] {
   const rows = randomUnitVectors(RANDOM_ROWS + 1, CONTRACT_DIMENSION, 20260426);
@@ -44,13 +49,13 @@ export function contractRecords(): ContractRecord[] {
   const records: ContractRecord[] = rows.map((values, n) => ({
     id: `r${n}`,
     values,
-    metadata: { label: `random ${n}`, n },
+    metadata: { label: `random ${n}`, n, split: CONTRACT_SPLITS[n % 3]! },
   }));
   TIE_AT.forEach((at, k) => {
     records.splice(at, 0, {
       id: `tie-${k}`,
       values: tie.slice(),
-      metadata: { label: `tie ${k}`, n: -1 - k },
+      metadata: { label: `tie ${k}`, n: -1 - k, split: k === 1 ? 'val' : 'train' },
     });
   });
   return records;
@@ -64,18 +69,21 @@ export function describeVectorIndexContract(
   const tolerance = options.tolerance ?? 1e-6;
   const exactOrder = options.exactOrder ?? true;
   const records = contractRecords();
-  const rows = records.map((r) => r.values);
   const queries = randomUnitVectors(8, CONTRACT_DIMENSION, 7);
   let index: VectorIndex<ContractMeta>;
 
-  /** Checks one answer against the exact ranking of `query`. */
-  async function expectTopK(query: Float32Array, topK: number): Promise<void> {
-    const matches = await index.query(query, topK);
-    const exact = bruteForceRanking(rows, query);
-    expect(matches).toHaveLength(Math.min(topK, records.length));
+  /** Checks one answer against the exact ranking of `query` (among the split's records, if one is given). */
+  async function expectTopK(query: Float32Array, topK: number, split?: string): Promise<void> {
+    const matches = await index.query(query, topK, split === undefined ? undefined : { split });
+    const eligible = records.filter((r) => split === undefined || r.metadata.split === split);
+    const exact = bruteForceRanking(
+      eligible.map((r) => r.values),
+      query,
+    );
+    expect(matches).toHaveLength(Math.min(topK, eligible.length));
     const kth = exact[matches.length - 1]!.score;
     matches.forEach((m, i) => {
-      const record = records.find((r) => r.id === m.id);
+      const record = eligible.find((r) => r.id === m.id);
       expect(record, `unknown id ${m.id}`).toBeDefined();
       expect(m.metadata).toEqual(record!.metadata);
       expect(Math.abs(m.score - cosine(record!.values, query))).toBeLessThanOrEqual(tolerance);
@@ -85,7 +93,7 @@ export function describeVectorIndexContract(
     });
     if (exactOrder) {
       expect(matches.map((m) => m.id)).toEqual(
-        exact.slice(0, matches.length).map((e) => records[e.index]!.id),
+        exact.slice(0, matches.length).map((e) => eligible[e.index]!.id),
       );
     }
   }
@@ -156,6 +164,48 @@ export function describeVectorIndexContract(
       const nan = q.slice();
       nan[3] = Number.NaN;
       await expect(index.query(nan, 5)).rejects.toThrow(JointspaceInputError);
+    });
+
+    it('filters by split before taking the top k: the exact top k of that split', async () => {
+      for (const split of CONTRACT_SPLITS) {
+        for (const q of queries.slice(0, 3)) {
+          for (const k of [1, 5, 20, 21, 40, 100]) await expectTopK(q, k, split);
+        }
+      }
+    });
+
+    it('answers only vectors of the split, every one when topK is over its count', async () => {
+      const q = queries[3]!;
+      const val = records.filter((r) => r.metadata.split === 'val').map((r) => r.id);
+      const matches = await index.query(q, 100, { split: 'val' });
+      expect(matches.map((m) => m.id).sort()).toEqual([...val].sort());
+      expect(matches.every((m) => m.metadata.split === 'val')).toBe(true);
+    });
+
+    it('answers nothing for a split no vector has, and everything for an empty filter', async () => {
+      const q = queries[4]!;
+      expect(await index.query(q, 10, { split: 'nowhere' })).toEqual([]);
+      expect(await index.query(q, 10, { split: 'x'.repeat(64) })).toEqual([]);
+      expect(await index.query(q, 10, {})).toEqual(await index.query(q, 10));
+    });
+
+    it('keeps equal scores in storage order within a split', async () => {
+      const tie = records.find((r) => r.id === 'tie-0')!.values;
+      for (const k of [2, 5, 30]) {
+        const train = await index.query(tie, k, { split: 'train' });
+        expect(train.slice(0, 2).map((m) => m.id)).toEqual(['tie-0', 'tie-2']);
+        expect(train[1]!.score).toBe(train[0]!.score);
+        const val = await index.query(tie, k, { split: 'val' });
+        expect(val[0]!.id).toBe('tie-1');
+      }
+    });
+
+    it('refuses a split filter that is empty or over 64 bytes (what Vectorize compares)', async () => {
+      const q = queries[0]!;
+      for (const split of ['', 'x'.repeat(65), 'é'.repeat(33)]) {
+        await expect(index.query(q, 5, { split })).rejects.toThrow(JointspaceInputError);
+      }
+      await expect(index.query(q, 5, { split: 'é'.repeat(32) })).resolves.toEqual([]);
     });
 
     it('gets stored vectors by id, in the order asked, leaving out unknown ids', async () => {

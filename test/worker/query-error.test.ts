@@ -5,12 +5,13 @@ import { QUERY_ERROR_CODES, QueryError } from '../../worker/query-error.ts';
 // `extensions.code`), so the list is spelled out here and a change to it shows.
 
 describe('QUERY_ERROR_CODES', () => {
-  it('lists the seven codes of the API, each once', () => {
+  it('lists the eight codes of the API, each once', () => {
     expect(QUERY_ERROR_CODES).toEqual([
       'EMPTY_TEXT',
       'TEXT_TOO_LONG',
       'NO_KNOWN_WORDS',
       'UNKNOWN_IMAGE',
+      'UNKNOWN_SPLIT',
       'BAD_FEATURES',
       'OUT_OF_RANGE',
       'MODEL_UNAVAILABLE',

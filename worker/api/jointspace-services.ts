@@ -17,6 +17,7 @@ import type {
   JointspaceServices,
   Scored,
 } from './services.ts';
+import { splitFilter } from './split-filter.ts';
 
 /**
  * The services over two model versions: `retrieval` (search and annotation) and `regularities`
@@ -108,26 +109,44 @@ export class ModelServices implements JointspaceServices {
     return captions;
   }
 
-  async search(text: string, topK: number) {
+  async search(text: string, topK: number, split?: string) {
     const space = await this.retrieval();
+    const filter = splitFilter(split, space.manifest);
     const { ids, tokens, unknownWords } = queryIds(text, space.vocabulary, space.manifest);
     const vector = await this.timing.time('encode', () =>
       encodeSentence(space.sentenceEncoder, ids),
     );
     const results = scoredImages(
-      await this.timing.time('index', () => space.images.query(vector, topK)),
+      await this.timing.time('index', () => space.images.query(vector, topK, filter)),
     );
     return { query: { tokens, unknownWords }, results };
   }
 
-  async annotateImage(imageId: string, topK: number) {
+  async annotateImage(imageId: string, topK: number, split?: string) {
     const space = await this.retrieval();
+    const filter = splitFilter(split, space.manifest);
     const vector = await this.imageVector(space, imageId);
-    return scoredCaptions(await this.captionIndex(space).query(vector, topK));
+    return scoredCaptions(await this.captionIndex(space).query(vector, topK, filter));
   }
 
-  async annotateFeatures(features: readonly number[], topK: number) {
+  async similar(imageId: string, topK: number, split?: string) {
     const space = await this.retrieval();
+    const filter = splitFilter(split, space.manifest);
+    const vector = await this.imageVector(space, imageId);
+    // One more than asked: the image itself is (nearly always) among its own nearest, and is
+    // no answer. It is dropped wherever it ranks: an identical picture may tie with it first.
+    const asked = Math.min(topK + 1, QUERY_LIMITS.maxResults);
+    const matches = await this.timing.time('index', () =>
+      space.images.query(vector, asked, filter),
+    );
+    const others = matches.filter((m) => m.id !== imageId);
+    // At most maxResults - 1 (99): the same list whether or not the image was among the 100.
+    return scoredImages(others.slice(0, Math.min(topK, QUERY_LIMITS.maxResults - 1)));
+  }
+
+  async annotateFeatures(features: readonly number[], topK: number, split?: string) {
+    const space = await this.retrieval();
+    const filter = splitFilter(split, space.manifest);
     const expected = space.manifest.model.featureDim;
     if (features.length !== expected) {
       throw new QueryError(
@@ -154,7 +173,7 @@ export class ModelServices implements JointspaceServices {
         { index: 0 },
       );
     }
-    return scoredCaptions(await this.captionIndex(space).query(vector, topK));
+    return scoredCaptions(await this.captionIndex(space).query(vector, topK, filter));
   }
 
   /** Unit vectors of analogy terms: each term (a word or a phrase) through the bag-of-words encoder. */

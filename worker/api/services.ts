@@ -6,6 +6,10 @@ import type { Space } from '../../core/model-files.ts';
  * arguments and shape answers; everything that touches models and vectors is behind this
  * interface (worker/api/jointspace-services.ts implements it over R2, ONNX Runtime and a
  * VectorIndex). Expected failures are thrown as QueryError (query-error.ts).
+ *
+ * A `split` argument keeps only results of that dataset split (the filter is applied before the
+ * top k are taken); it must be one of the model's `vectors.splits`, QueryError UNKNOWN_SPLIT
+ * otherwise. Omitted: every split.
  */
 
 export interface ImageRecord {
@@ -45,11 +49,22 @@ export interface JointspaceServices {
   search(
     text: string,
     topK: number,
+    split?: string,
   ): Promise<{ query: EncodedQuery; results: Scored<ImageRecord>[] }>;
   /** Captions for a stored image, best first (retrieval space). Unknown id: QueryError UNKNOWN_IMAGE. */
-  annotateImage(imageId: string, topK: number): Promise<Scored<CaptionRecord>[]>;
+  annotateImage(imageId: string, topK: number, split?: string): Promise<Scored<CaptionRecord>[]>;
   /** Captions for a raw CNN feature vector of the model's input dimension. */
-  annotateFeatures(features: readonly number[], topK: number): Promise<Scored<CaptionRecord>[]>;
+  annotateFeatures(
+    features: readonly number[],
+    topK: number,
+    split?: string,
+  ): Promise<Scored<CaptionRecord>[]>;
+  /**
+   * Images nearest a stored image, best first, the image itself left out wherever it ranks
+   * (retrieval space): `topK` at most, and at most QUERY_LIMITS.maxResults - 1, so that the
+   * list is the same whether or not the image is among the nearest. Unknown id: UNKNOWN_IMAGE.
+   */
+  similar(imageId: string, topK: number, split?: string): Promise<Scored<ImageRecord>[]>;
   /**
    * Images for image - minus words + plus words (regularities space): the top `pool` by cosine,
    * re-ranked by distance to their centroid, first `k` kept.

@@ -5,11 +5,12 @@
  * is refused with QUERY_TOO_COMPLEX before anything runs:
  *
  *   - at most MAX_ROOT_FIELDS fields at the root (each alias counts);
- *   - at most MAX_MODEL_QUERIES of them run a model (search, annotate, analogy);
+ *   - at most MAX_MODEL_QUERIES of them run a model (search, annotate, similar, analogy);
  *   - selections at most MAX_DEPTH deep, through fragments;
  *   - a cost of at most MAX_COST (graphql-query-complexity): every field costs 1 plus what it
  *     selects, a model query 10, and a list costs its length times what each element selects:
- *     `first` edges of search and annotate, `k` matches of analogy, 20 captions of an image.
+ *     `first` edges of search, annotate and similar, `k` matches of analogy, 20 captions of an
+ *     image.
  *
  * The first three depend on the document alone (validation rules, cached with it); the cost
  * depends on the variables too, so it is checked for each execution.
@@ -24,7 +25,7 @@ import { type ComplexityEstimator, getComplexity } from 'graphql-query-complexit
 import type { Plugin } from 'graphql-yoga';
 import { QUERY_LIMITS } from '../../core/limits.ts';
 
-export const MODEL_QUERY_FIELDS: readonly string[] = ['search', 'annotate', 'analogy'];
+export const MODEL_QUERY_FIELDS: readonly string[] = ['search', 'annotate', 'similar', 'analogy'];
 export const MAX_MODEL_QUERIES = 5;
 export const MAX_ROOT_FIELDS = 20;
 export const MAX_DEPTH = 20;
@@ -145,6 +146,7 @@ export const limitDepth: ValidationRule = (context) => ({
 const LIST_LENGTH: Record<string, (args: Record<string, unknown>) => number> = {
   'Query.search': (args) => Number(args.first ?? QUERY_LIMITS.defaultFirst),
   'Query.annotate': (args) => Number(args.first ?? QUERY_LIMITS.defaultFirst),
+  'Query.similar': (args) => Number(args.first ?? QUERY_LIMITS.defaultFirst),
   'Query.analogy': (args) => Number(args.k ?? QUERY_LIMITS.analogyKDefault),
   'Image.captions': () => QUERY_LIMITS.maxCaptionsPerImage,
 };

@@ -3,24 +3,62 @@
  * and scanned exactly. It is the local default (Vectorize has no local simulation) and the test
  * double of record. A query costs n·d multiply-adds and a top-k heap: about 5 ms of CPU for
  * 20,000 x 256 and 30-40 ms for 40,000 x 1,024 (bench/flat-index.ts), the same for float32 and
- * int8 (JavaScript has no narrow SIMD: int8 saves memory, not time).
+ * int8 (JavaScript has no narrow SIMD: int8 saves memory, not time). A query filtered by split
+ * scores only that split's rows (a list per split, made once at load), so it costs its share.
  */
 
 import { JointspaceFormatError } from '../../core/errors.ts';
 import { decodeFlatIndex, type FlatIndexData, flatIndexRow } from '../../core/flat-index.ts';
 import { sha256Hex } from '../../core/hash.ts';
 import { topK } from '../../core/topk.ts';
-import { scoreFloat32Rows, scoreInt8Rows } from './flat-scores.ts';
-import { checkQuery } from './query-checks.ts';
-import type { IndexDescription, StoredVector, VectorIndex, VectorMatch } from './vector-index.ts';
+import {
+  scoreFloat32Rows,
+  scoreFloat32RowsOf,
+  scoreInt8Rows,
+  scoreInt8RowsOf,
+} from './flat-scores.ts';
+import { checkFilter, checkQuery } from './query-checks.ts';
+import type {
+  IndexDescription,
+  StoredVector,
+  VectorFilter,
+  VectorIndex,
+  VectorMatch,
+} from './vector-index.ts';
+
+/** The `split` of a vector's metadata, when it has a string one (every export's images and captions do). */
+function splitOf(metadata: unknown): string | undefined {
+  if (typeof metadata !== 'object' || metadata === null) return undefined;
+  const split = (metadata as { split?: unknown }).split;
+  return typeof split === 'string' ? split : undefined;
+}
+
+/** Each split's rows, ascending. A vector without a split is in no list: no split filter matches it. */
+function rowsBySplit(metadata: readonly unknown[]): Map<string, Int32Array> {
+  const rows = new Map<string, number[]>();
+  metadata.forEach((m, row) => {
+    const split = splitOf(m);
+    if (split === undefined) return;
+    const list = rows.get(split);
+    if (list === undefined) rows.set(split, [row]);
+    else list.push(row);
+  });
+  return new Map([...rows].map(([split, list]) => [split, Int32Array.from(list)]));
+}
 
 export class FlatIndex<M> implements VectorIndex<M> {
   /** id -> row, built once: getByIds is a lookup, not a scan. About 46 bytes a vector. */
   private readonly rowById = new Map<string, number>();
   /**
+   * split -> its rows in storage order, built once: a query filtered by split scores only
+   * these rows. 4 bytes a vector (each row is in one list at most).
+   */
+  private readonly rowsBySplit: ReadonlyMap<string, Int32Array>;
+  /**
    * Raw scores of the last query, reused: a query scores and selects synchronously (no await
    * in between), so concurrent requests of the isolate never share it mid-query. 8 bytes a
-   * vector, in float64 so that near-ties are not merged by rounding.
+   * vector, in float64 so that near-ties are not merged by rounding. A filtered query uses its
+   * first (subset size) entries.
    */
   private readonly scores: Float64Array;
 
@@ -28,6 +66,7 @@ export class FlatIndex<M> implements VectorIndex<M> {
     data.ids.forEach((id, row) => {
       this.rowById.set(id, row);
     });
+    this.rowsBySplit = rowsBySplit(data.metadata);
     this.scores = new Float64Array(data.count);
   }
 
@@ -44,20 +83,42 @@ export class FlatIndex<M> implements VectorIndex<M> {
     return { dimension: this.data.dimension, count: this.data.count };
   }
 
-  async query(vector: Float32Array, k: number): Promise<VectorMatch<M>[]> {
+  async query(
+    vector: Float32Array,
+    k: number,
+    filter: VectorFilter = {},
+  ): Promise<VectorMatch<M>[]> {
     const norm = checkQuery(vector, k, this.data.dimension);
-    const { data, scores } = this;
-    if (data.encoding === 'float32') scoreFloat32Rows(data.vectors, vector, scores);
-    else scoreInt8Rows(data.vectors, data.scales, vector, scores);
-    // Selecting on the raw dot products and dividing only the k winners by the query's norm
-    // keeps the order exactly that of the dot products (ties included).
-    return topK(scores, k).map(({ index, score }) => ({
-      id: data.ids[index]!,
+    checkFilter(filter);
+    const { data } = this;
+    if (filter.split === undefined) {
+      const scores = this.scores;
+      if (data.encoding === 'float32') scoreFloat32Rows(data.vectors, vector, scores);
+      else scoreInt8Rows(data.vectors, data.scales, vector, scores);
+      return topK(scores, k).map(({ index, score }) => this.match(index, score, norm));
+    }
+    const rows = this.rowsBySplit.get(filter.split);
+    if (rows === undefined) return [];
+    // A view of the shared buffer, not a copy: entry j scores row rows[j].
+    const scores = this.scores.subarray(0, rows.length);
+    if (data.encoding === 'float32') scoreFloat32RowsOf(data.vectors, vector, rows, scores);
+    else scoreInt8RowsOf(data.vectors, data.scales, vector, rows, scores);
+    // The lists are in storage order, so equal scores still come back in storage order.
+    return topK(scores, k).map(({ index, score }) => this.match(rows[index]!, score, norm));
+  }
+
+  /**
+   * One answer. Selecting on the raw dot products and dividing only the k winners by the
+   * query's norm keeps the order exactly that of the dot products (ties included).
+   */
+  private match(row: number, dot: number, norm: number): VectorMatch<M> {
+    return {
+      id: this.data.ids[row]!,
       // Cosine, since the stored vectors are unit length. Rounding (and int8 quantisation, by
       // up to about 1e-3) can carry it just past ±1, which the interface rules out.
-      score: Math.max(-1, Math.min(1, score / norm)),
-      metadata: data.metadata[index]!,
-    }));
+      score: Math.max(-1, Math.min(1, dot / norm)),
+      metadata: this.data.metadata[row]!,
+    };
   }
 
   async getByIds(ids: readonly string[]): Promise<StoredVector<M>[]> {

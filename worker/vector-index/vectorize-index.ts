@@ -21,6 +21,14 @@
  *     measured limit can replace the assumption.
  *   - a namespace name is at most 64 bytes (limits page).
  *
+ * A split filter becomes Vectorize's metadata filter `{ split: "<split>" }` (the implicit $eq;
+ * reference/metadata-filtering/): "filter is applied first, and the topK results are taken from
+ * the filtered set", which is this interface's meaning too. Vectorize filters only on
+ * properties that have a metadata index, and "vectors upserted before a metadata index was
+ * created won't have their metadata contained in that index": the deploy (cli/deploy/deploy.ts)
+ * creates the `split` index before it upserts any vector. A string index holds the first 64 bytes
+ * of a value, so longer splits are refused (query-checks.ts) rather than matched by prefix.
+ *
  * Namespaces: a query with a namespace searches only that namespace (best-practices/insert-
  * vectors, "Namespaces"), so a model version can be stored as a namespace. But an id is unique
  * in the whole index (the same page: an id upserted twice keeps the last vector, whatever its
@@ -36,8 +44,14 @@ import {
   requirePositiveInteger,
 } from '../../core/errors.ts';
 import { VECTORIZE_LIMITS } from '../../core/limits.ts';
-import { checkQuery } from './query-checks.ts';
-import type { IndexDescription, StoredVector, VectorIndex, VectorMatch } from './vector-index.ts';
+import { checkFilter, checkQuery } from './query-checks.ts';
+import type {
+  IndexDescription,
+  StoredVector,
+  VectorFilter,
+  VectorIndex,
+  VectorMatch,
+} from './vector-index.ts';
 
 /** Ids per getByIds call: an assumption (undocumented), see the comment above. */
 export const DEFAULT_GET_BY_IDS_BATCH = 20;
@@ -86,15 +100,23 @@ export class VectorizeVectorIndex<M> implements VectorIndex<M> {
     return { dimension: info.dimensions, count: info.vectorCount };
   }
 
-  async query(vector: Float32Array, topK: number): Promise<VectorMatch<M>[]> {
+  async query(
+    vector: Float32Array,
+    topK: number,
+    filter: VectorFilter = {},
+  ): Promise<VectorMatch<M>[]> {
     checkQuery(vector, topK, this.dimension);
-    const namespace = this.namespace === undefined ? {} : { namespace: this.namespace };
+    checkFilter(filter);
+    const narrowing = {
+      ...(this.namespace === undefined ? {} : { namespace: this.namespace }),
+      ...(filter.split === undefined ? {} : { filter: { split: filter.split } }),
+    };
     if (topK <= VECTORIZE_LIMITS.topKWithValuesOrAllMetadata) {
       const { matches } = await this.index.query(vector, {
         topK,
         returnValues: false,
         returnMetadata: 'all',
-        ...namespace,
+        ...narrowing,
       });
       return matches.map((m) => ({
         id: m.id,
@@ -106,7 +128,7 @@ export class VectorizeVectorIndex<M> implements VectorIndex<M> {
       topK,
       returnValues: false,
       returnMetadata: 'none',
-      ...namespace,
+      ...narrowing,
     });
     const stored = await this.fetch(matches.map((m) => m.id));
     const result: VectorMatch<M>[] = [];

@@ -208,6 +208,71 @@ describe('Vectorize', () => {
     expect(fake.state.requests).toHaveLength(0);
   });
 
+  it('creates metadata indexes as mutations, and lists them', async () => {
+    const api = client();
+    await api.createVectorizeIndex({ name: 'images', dimensions: 2, metric: 'cosine' });
+    expect(await api.listMetadataIndexes('images')).toEqual([]);
+    const { mutationId } = await api.createMetadataIndex('images', {
+      propertyName: 'split',
+      indexType: 'string',
+    });
+    expect(mutationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await api.listMetadataIndexes('images')).toEqual([
+      { propertyName: 'split', indexType: 'string' },
+    ]);
+    // Sent as the reference documents it: a JSON body { propertyName, indexType }.
+    const create = fake.state.requests.find((r) => r.path.endsWith('/metadata_index/create'))!;
+    expect(create).toMatchObject({ method: 'POST', contentType: 'application/json' });
+    expect((await api.vectorizeInfo('images')).processedUpToMutation).toBeNull();
+    await fake.settle();
+    expect((await api.vectorizeInfo('images')).processedUpToMutation).toBe(mutationId);
+  });
+
+  it('puts into a metadata index only the vectors processed after it', async () => {
+    const api = client();
+    await api.createVectorizeIndex({ name: 'images', dimensions: 1, metric: 'cosine' });
+    await api.upsertVectors('images', line('early', [1], { split: 'val' }));
+    await api.createMetadataIndex('images', { propertyName: 'split', indexType: 'string' });
+    await api.upsertVectors(
+      'images',
+      `${line('late', [1], { split: 'val' })}
+${line('numeric', [1], { split: 3 })}`,
+    );
+    await fake.settle();
+    const index = fake.state.indexes.get('images')!;
+    expect(index.vectors.size).toBe(3);
+    expect([...index.indexedBy.get('split')!]).toEqual(['late']);
+    await api.upsertVectors('images', line('early', [1], { split: 'val' }));
+    await fake.settle();
+    expect([...index.indexedBy.get('split')!].sort()).toEqual(['early', 'late']);
+  });
+
+  it('refuses a metadata index that is a duplicate, of no known type, past ten, or on no index', async () => {
+    const api = client();
+    await api.createVectorizeIndex({ name: 'images', dimensions: 1, metric: 'cosine' });
+    await api.createMetadataIndex('images', { propertyName: 'split', indexType: 'string' });
+    const duplicate = await rejection(
+      api.createMetadataIndex('images', { propertyName: 'split', indexType: 'string' }),
+    );
+    expect(duplicate.status).toBe(400);
+    const badType = await rejection(
+      api.createMetadataIndex('images', {
+        propertyName: 'n',
+        indexType: 'float' as unknown as 'number',
+      }),
+    );
+    expect(badType.message).toContain('indexType must be one of string, number, boolean');
+    for (let i = 1; i < 10; i++) {
+      await api.createMetadataIndex('images', { propertyName: `p${i}`, indexType: 'number' });
+    }
+    const eleventh = await rejection(
+      api.createMetadataIndex('images', { propertyName: 'p10', indexType: 'boolean' }),
+    );
+    expect(eleventh.message).toContain('at most 10');
+    const missing = await rejection(api.listMetadataIndexes('nope'));
+    expect(missing).toMatchObject({ status: 404, code: 3000 });
+  });
+
   it('reports a missing index: info throws, get is null', async () => {
     const api = client();
     expect(await api.getVectorizeIndex('nope')).toBeNull();

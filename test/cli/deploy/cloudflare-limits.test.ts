@@ -11,7 +11,9 @@ import {
   VECTORIZE_MAX_ID_BYTES,
   VECTORIZE_MAX_INDEX_NAME_BYTES,
   VECTORIZE_MAX_METADATA_BYTES,
+  VECTORIZE_MAX_METADATA_INDEXES,
   VECTORIZE_MAX_UPLOAD_BYTES,
+  VECTORIZE_METADATA_INDEX_TYPES,
   VECTORIZE_METRICS,
   vectorIdProblem,
   vectorizeIndexNameProblem,
@@ -28,6 +30,8 @@ describe('the documented limits', () => {
     expect(VECTORIZE_MAX_INDEX_NAME_BYTES).toBe(64);
     expect(R2_REST_MAX_UPLOAD_BYTES).toBe(300_000_000);
     expect([...VECTORIZE_METRICS]).toEqual(['cosine', 'euclidean', 'dot-product']);
+    expect(VECTORIZE_MAX_METADATA_INDEXES).toBe(10);
+    expect([...VECTORIZE_METADATA_INDEX_TYPES]).toEqual(['string', 'number', 'boolean']);
     expect(CLOUDFLARE_ERROR_CODES).toEqual({
       authentication: 10000,
       rateLimited: 971,

@@ -24,6 +24,7 @@ import {
   startFakeCloudflareApi,
 } from '../../support/fake-cloudflare-api.ts';
 import {
+  assetUploadRoutes,
   bindingsOf,
   createWorkersState,
   deployedVersion,
@@ -87,6 +88,7 @@ beforeAll(async () => {
     accountId: workers.accountId,
     processingDelayMs: 30,
     extraRoutes: workersApiRoutes(workers),
+    ownAuthRoutes: assetUploadRoutes(workers),
   });
   workers.resources = fake.state;
   api = new CloudflareApi({
@@ -147,6 +149,26 @@ async function expectIndexHolds(e: Exported, kind: 'images' | 'captions'): Promi
     expect(index?.vectors.get(id)?.values).toEqual(values.map(Math.fround));
 }
 
+/** Every vector of the index is in its `split` metadata index: a split filter can find it. */
+function expectFilterable(e: Exported, kind: 'images' | 'captions'): void {
+  const index = fake.state.indexes.get(indexName(e.manifest, kind))!;
+  expect(index.metadataIndexes).toEqual([
+    { propertyName: 'split', indexType: 'string', active: true },
+  ]);
+  expect(index.indexedBy.get('split')?.size).toBe(index.vectors.size);
+}
+
+/** The split metadata index of each index was asked for before any vector was sent to it. */
+function expectMetadataIndexFirst(e: Exported, kind: 'images' | 'captions'): void {
+  const name = indexName(e.manifest, kind);
+  const paths = fake.state.requests
+    .filter((r) => r.status === 200 && r.path.includes(`/${name}/`))
+    .map((r) => r.path.slice(r.path.indexOf(name) + name.length + 1));
+  const create = paths.indexOf('metadata_index/create');
+  expect(create, `${name}: metadata index created`).toBeGreaterThanOrEqual(0);
+  expect(paths.indexOf('upsert')).toBeGreaterThan(create);
+}
+
 function live(): {
   vars: Record<string, string>;
   vectorize: Record<string, string>;
@@ -186,6 +208,10 @@ describe('deploy', () => {
     expect(first.switched).toBe(false);
     await expectIndexHolds(retrieval, 'images');
     await expectIndexHolds(retrieval, 'captions');
+    for (const kind of ['images', 'captions'] as const) {
+      expectMetadataIndexFirst(retrieval, kind);
+      expectFilterable(retrieval, kind);
+    }
     const bucket = fake.state.buckets.get(BUCKETS.production);
     expect(
       [...(bucket?.objects.keys() ?? [])]
@@ -199,6 +225,8 @@ describe('deploy', () => {
 
     const second = await deployVersion(regularities.dir, options());
     expect(second.switched).toBe(true);
+    expectMetadataIndexFirst(regularities, 'images');
+    expectFilterable(regularities, 'images');
     const bindings = live();
     expect(bindings.vars).toMatchObject({
       RETRIEVAL_MODEL: retrieval.manifest.version,
@@ -223,6 +251,28 @@ describe('deploy', () => {
     expect(live().vars.RETRIEVAL_MODEL).toBe(retrieval.manifest.version);
     expect((await readState(api, 'production')).retrieval.current).toBe(retrieval.manifest.version);
     await expect(rollback('retrieval', options())).rejects.toThrow(/no earlier version/);
+  });
+
+  it('gives an index made without the split metadata index one, then upserts every vector again', async () => {
+    // As a deploy before split filtering left it: every vector in, the journal complete.
+    const name = indexName(regularities.manifest, 'images');
+    const index = fake.state.indexes.get(name)!;
+    index.metadataIndexes = [];
+    index.indexedBy.clear();
+    const sent = fake.state.requests.length;
+    lines.length = 0;
+    await deployVersion(regularities.dir, options());
+    expect(lines).toContain(
+      `creating metadata index split (string) on ${name}; every vector is upserted after it, so that all are filterable`,
+    );
+    expect(lines.some((l) => l.includes(`${name}: resuming`))).toBe(false);
+    const requests = fake.state.requests.slice(sent).map((r) => r.path);
+    const create = requests.findIndex((p) => p.endsWith(`${name}/metadata_index/create`));
+    const upserts = requests.flatMap((p, i) => (p.endsWith(`${name}/upsert`) ? [i] : []));
+    expect(upserts).toHaveLength(Math.ceil(regularities.manifest.vectors.images.count / 100));
+    expect(upserts[0]).toBeGreaterThan(create);
+    expectFilterable(regularities, 'images');
+    await expectIndexHolds(regularities, 'images');
   });
 
   it('refuses an existing index of another dimension, naming it', async () => {

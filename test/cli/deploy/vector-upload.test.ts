@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CloudflareApi, CloudflareApiError } from '../../../cli/deploy/cloudflare-api.ts';
 import {
+  discardJournal,
   type UploadJournal,
   uploadVectors,
+  waitUntilProcessed,
   waitUntilQueryable,
 } from '../../../cli/deploy/vector-upload.ts';
 import {
@@ -170,6 +172,16 @@ describe('uploadVectors', () => {
     expect(await journal()).toMatchObject({ index: INDEX, version: VERSION, batchesDone: 3 });
   });
 
+  it('sends every batch again after the journal is discarded, and discarding none is no error', async () => {
+    await upload();
+    await discardJournal(journalPath);
+    expect(existsSync(journalPath)).toBe(false);
+    await discardJournal(journalPath);
+    const again = await upload();
+    expect(again.resumedAfter).toBe(0);
+    expect(upserts()).toHaveLength(6);
+  });
+
   it('starts over when the journal cannot be read', async () => {
     await writeFile(journalPath, '{"index": "js-r-ima');
     const result = await upload();
@@ -301,5 +313,64 @@ describe('waitUntilQueryable', () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CloudflareApiError);
     expect((error as CloudflareApiError).code).toBe(3000);
+  });
+});
+
+describe('waitUntilProcessed', () => {
+  const what = 'the split metadata index';
+
+  it('waits until the index has processed the mutation, saying what it waits for once', async () => {
+    const { mutationId } = await api.createMetadataIndex(INDEX, {
+      propertyName: 'split',
+      indexType: 'string',
+    });
+    await waitUntilProcessed(api, {
+      index: INDEX,
+      mutationId,
+      what,
+      timeoutMs: 60_000,
+      pollMs: 1,
+      log: (line) => {
+        lines.push(line);
+        void fake.settle();
+      },
+    });
+    expect(lines).toEqual([`  ${INDEX}: waiting until ${what} is in place`]);
+    expect((await api.vectorizeInfo(INDEX)).processedUpToMutation).toBe(mutationId);
+  });
+
+  it('returns at once when it is processed already', async () => {
+    const { mutationId } = await api.createMetadataIndex(INDEX, {
+      propertyName: 'split',
+      indexType: 'string',
+    });
+    await fake.settle();
+    await waitUntilProcessed(api, {
+      index: INDEX,
+      mutationId,
+      what,
+      timeoutMs: 60_000,
+      pollMs: 1,
+      log: (line) => lines.push(line),
+    });
+    expect(lines).toEqual([]);
+  });
+
+  it('gives up after the timeout, naming the mutation and how far Vectorize got', async () => {
+    const { mutationId } = await api.createMetadataIndex(INDEX, {
+      propertyName: 'split',
+      indexType: 'string',
+    });
+    const error = await waitUntilProcessed(api, {
+      index: INDEX,
+      mutationId,
+      what,
+      timeoutMs: 0,
+      pollMs: 1,
+      log: () => undefined,
+    }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      `${INDEX} has not processed ${what} (mutation ${mutationId}) after 0 s (processed up to mutation null); run the deploy again to keep waiting`,
+    );
   });
 });

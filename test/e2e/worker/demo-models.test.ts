@@ -120,6 +120,49 @@ describe('GraphQL over the demo models', () => {
     ).toEqual(byId.body.data.annotate.edges.map((e: { node: { text: string } }) => e.node.text));
   });
 
+  it('similar: images of the same kind as a demo image, pages without the image itself', async () => {
+    const q =
+      'query($id: ID!, $after: String) { similar(imageId: $id, first: 5, after: $after) { image { id } edges { score node { id } } pageInfo { hasNextPage endCursor } } }';
+    const first = await gql(q, { id });
+    expect(first.body.errors).toBeUndefined();
+    const page1 = first.body.data.similar;
+    expect(page1.image).toEqual({ id });
+    expect(page1.edges).toHaveLength(5);
+    const second = (await gql(q, { id, after: page1.pageInfo.endCursor })).body.data.similar;
+    const ids = [...page1.edges, ...second.edges].map((e: { node: { id: string } }) => e.node.id);
+    expect(ids).not.toContain(id);
+    expect(new Set(ids).size).toBe(10);
+    const a = models.attributes[id]!;
+    const alike = ids.filter((other) => {
+      const b = models.attributes[other];
+      return b?.object === a.object || b?.colour === a.colour;
+    });
+    expect(alike.length).toBeGreaterThanOrEqual(7);
+  });
+
+  it('split: search, annotate and similar answer only that split', async () => {
+    const { body } = await gql(
+      `query($id: ID!) {
+        search(text: "a red car", first: 20, split: "val") { edges { node { id split } } }
+        annotate(image: { id: $id }, first: 20, split: "val") { edges { node { split } } }
+        similar(imageId: $id, first: 20, split: "val") { edges { node { split } } } }`,
+      { id },
+    );
+    expect(body.errors).toBeUndefined();
+    for (const field of ['search', 'annotate', 'similar']) {
+      const splits = body.data[field].edges.map((e: { node: { split: string } }) => e.node.split);
+      expect(splits, field).toHaveLength(20);
+      expect(new Set(splits), field).toEqual(new Set(['val']));
+    }
+    const unknown = await refused(
+      '{ search(text: "a red car", split: "dev") { edges { score } } }',
+    );
+    expect(unknown.extensions).toMatchObject({
+      code: 'UNKNOWN_SPLIT',
+      details: { split: 'dev', splits: expect.arrayContaining(['train', 'val', 'test']) },
+    });
+  });
+
   it('analogy: k re-ranked images for image - words + words', async () => {
     const c = models.analogies.find((x) => x.attribute === 'colour' && x.matches >= 4);
     if (!c) throw new Error('no colour analogy in the test world');

@@ -4,7 +4,7 @@ import { decodeFlatIndex, encodeFlatIndex } from '../../../core/flat-index.ts';
 import type { ModelManifest } from '../../../core/manifest.ts';
 import type { VectorKind } from '../../../core/model-files.ts';
 import { modelFileKey } from '../../../core/r2-layout.ts';
-import type { CaptionMetadata } from '../../../core/vector-records.ts';
+import type { CaptionMetadata, ImageMetadata } from '../../../core/vector-records.ts';
 import { flatFileOf } from '../../../core/version-check.ts';
 import { ModelServices } from '../../../worker/api/jointspace-services.ts';
 import { ServerTiming } from '../../../worker/api/server-timing.ts';
@@ -164,6 +164,98 @@ describe('annotate', () => {
   });
 });
 
+describe('similar', () => {
+  it('finds the images nearest a stored image, best first, the image itself left out', async () => {
+    const id = models.sample.imageId;
+    const results = await services.similar(id, 10);
+    expect(results).toHaveLength(10);
+    expect(results.map((r) => r.item.id)).not.toContain(id);
+    const [stored] = await retrieval.images.getByIds([id]);
+    const nearest = (await retrieval.images.query(stored!.values, 11)).filter((m) => m.id !== id);
+    expect(results.map((r) => [r.item.id, r.score])).toEqual(
+      nearest.slice(0, 10).map((m) => [m.id, m.score]),
+    );
+    for (const { item } of results)
+      expect(Object.keys(item).sort()).toEqual(['file', 'id', 'split']);
+  });
+
+  it('drops the image wherever it ranks: a stored copy of it may come first', async () => {
+    // "twin.svg" holds the same vector, stored before the image: a tie it wins.
+    const dimension = retrieval.manifest.model.dimension;
+    const [image, ...others] = randomUnitVectors(6, dimension, 17);
+    const records = [
+      { id: 'twin.svg', values: image!, metadata: { file: 'twin.svg', split: 'test' } },
+      { id: 'me.svg', values: image!, metadata: { file: 'me.svg', split: 'test' } },
+      ...others.map((values, i) => ({
+        id: `o${i}.svg`,
+        values,
+        metadata: { file: `o${i}.svg`, split: 'test' },
+      })),
+    ];
+    const images = new FlatIndex(
+      decodeFlatIndex<ImageMetadata>(
+        encodeFlatIndex({ version: 'twins', dimension, records }, 'float32'),
+      ),
+    );
+    expect((await images.query(image!, 2)).map((m) => m.id)).toEqual(['twin.svg', 'me.svg']);
+    const twins = new ModelServices(given({ ...retrieval, images }), given(regularities));
+    const results = await twins.similar('me.svg', 3);
+    expect(results).toHaveLength(3);
+    expect(results[0]!.item.id).toBe('twin.svg');
+    expect(results[0]!.score).toBeCloseTo(1, 6);
+    expect(results.map((r) => r.item.id)).not.toContain('me.svg');
+  });
+
+  it('answers at most 99: one query of 100, less the image itself', async () => {
+    const results = await services.similar(models.sample.imageId, 100);
+    expect(results).toHaveLength(99);
+    expect(new Set(results.map((r) => r.item.id)).size).toBe(99);
+  });
+
+  it('finds pictures of the same kind (the demo world: most share object or colour; chance is about 0.2)', async () => {
+    const ids = Object.keys(models.attributes).slice(0, 30);
+    let alike = 0;
+    for (const id of ids) {
+      const a = models.attributes[id]!;
+      for (const { item } of await services.similar(id, 5)) {
+        const b = models.attributes[item.id]!;
+        if (b.object === a.object || b.colour === a.colour) alike++;
+      }
+    }
+    expect(alike / (ids.length * 5)).toBeGreaterThan(0.75);
+  });
+});
+
+describe('split', () => {
+  it('keeps search to one split, taking the top k of that split', async () => {
+    const everything = await services.search('a red car', 100);
+    const train = everything.results.filter((r) => r.item.split === 'train').slice(0, 10);
+    expect(train).toHaveLength(10);
+    const filtered = await services.search('a red car', 10, 'train');
+    expect(filtered.results).toEqual(train);
+    expect(filtered.query).toEqual(everything.query);
+    const val = await services.search('a red car', 10, 'val');
+    expect(val.results).toHaveLength(10);
+    expect(val.results.every((r) => r.item.split === 'val')).toBe(true);
+  });
+
+  it('keeps annotations (by id and by features) and similar images to one split', async () => {
+    const { imageId, features } = models.sample;
+    for (const results of [
+      await services.annotateImage(imageId, 20, 'val'),
+      await services.annotateFeatures(features, 20, 'val'),
+      await services.similar(imageId, 20, 'val'),
+    ]) {
+      expect(results).toHaveLength(20);
+      expect(results.every((r) => r.item.split === 'val')).toBe(true);
+    }
+    // The sample is a test image: among the test images, it is still left out.
+    const test = await services.similar(imageId, 20, 'test');
+    expect(test.map((r) => r.item.id)).not.toContain(imageId);
+    expect(test.every((r) => r.item.split === 'test')).toBe(true);
+  });
+});
+
 describe('analogy', () => {
   const start = () => {
     const c = models.analogies.find((x) => x.attribute === 'colour' && x.matches >= 4);
@@ -271,6 +363,31 @@ describe('refusals', () => {
       code: 'UNKNOWN_IMAGE',
       details: { imageId: 'missing.svg' },
     });
+  });
+
+  it('of a split the model does not have: UNKNOWN_SPLIT, with the splits it has', async () => {
+    const splits = retrieval.manifest.vectors.splits;
+    expect([...splits].sort()).toEqual(['test', 'train', 'val']);
+    const { imageId, features } = models.sample;
+    for (const p of [
+      services.search('a red car', 5, 'dev'),
+      services.annotateImage(imageId, 5, 'dev'),
+      services.annotateFeatures(features, 5, 'dev'),
+      services.similar(imageId, 5, 'dev'),
+    ]) {
+      expect(await refusal(p)).toMatchObject({
+        code: 'UNKNOWN_SPLIT',
+        details: { split: 'dev', splits },
+      });
+    }
+    const long = await refusal(services.similar(imageId, 5, 'x'.repeat(10_000)));
+    expect(long.details).toEqual({ split: `${'x'.repeat(64)}...`, splits });
+  });
+
+  it('of similar to an unknown image: UNKNOWN_IMAGE, naming the id', async () => {
+    const e = await refusal(services.similar('missing.svg', 5));
+    expect(e).toMatchObject({ code: 'UNKNOWN_IMAGE', details: { imageId: 'missing.svg' } });
+    expect(e.message).toBe('no image has the id "missing.svg"');
   });
 
   it('of an analogy term without a known word: NO_KNOWN_WORDS, naming the term', async () => {

@@ -29,7 +29,7 @@ function errorsOf(document: string): { message: string; code: unknown }[] {
 }
 
 const tooManyModels = (n: number) =>
-  `The operation asks for ${n} model queries (search, annotate, analogy); at most ${MAX_MODEL_QUERIES} are answered per operation.`;
+  `The operation asks for ${n} model queries (search, annotate, similar, analogy); at most ${MAX_MODEL_QUERIES} are answered per operation.`;
 
 /** `n` aliased searches, as the selections of a query. */
 const searches = (n: number, prefix = 's') =>
@@ -42,8 +42,8 @@ const cost = (document: string, variables: Record<string, unknown> = {}) =>
   operationCost({ schema, query: parse(document), variables, estimators: [costEstimator] });
 
 describe('the model queries it counts', () => {
-  it('are search, annotate and analogy, all fields of Query; five are answered', () => {
-    expect(MODEL_QUERY_FIELDS).toEqual(['search', 'annotate', 'analogy']);
+  it('are search, annotate, similar and analogy, all fields of Query; five are answered', () => {
+    expect(MODEL_QUERY_FIELDS).toEqual(['search', 'annotate', 'similar', 'analogy']);
     expect(MAX_MODEL_QUERIES).toBe(5);
     const fields = Object.keys(schema.getQueryType()!.getFields());
     for (const field of MODEL_QUERY_FIELDS) expect(fields).toContain(field);
@@ -76,6 +76,20 @@ describe('limitRootFields', () => {
       f: analogy(imageId: "y", plus: ["blue"]) { imageId }
     }`;
     expect(errorsOf(mixed).map((e) => e.message)).toEqual([tooManyModels(6)]);
+  });
+
+  it('counts similar as a model query', () => {
+    const similar = (n: number) =>
+      Array.from({ length: n }, (_, i) => `m${i}: similar(imageId: "x") { edges { score } }`).join(
+        ' ',
+      );
+    expect(errorsOf(`{ ${similar(MAX_MODEL_QUERIES)} }`)).toEqual([]);
+    expect(errorsOf(`{ ${similar(MAX_MODEL_QUERIES + 1)} }`).map((e) => e.message)).toEqual([
+      tooManyModels(MAX_MODEL_QUERIES + 1),
+    ]);
+    expect(
+      errorsOf(`{ ${searches(MAX_MODEL_QUERIES - 1)} ${similar(2)} }`).map((e) => e.message),
+    ).toEqual([tooManyModels(MAX_MODEL_QUERIES + 1)]);
   });
 
   it(`refuses more than ${MAX_ROOT_FIELDS} fields at the root, whatever they are (each alias counts)`, () => {
@@ -180,6 +194,10 @@ describe('the cost of an operation', () => {
     expect(cost('{ analogy(imageId: "x", plus: ["red"], k: 3) { matches { rank } } }')).toBe(
       10 + 3 * 2,
     );
+    // similar as search: 10, and its `first` edges (10 by default).
+    expect(cost('{ similar(imageId: "x", first: 7) { edges { score } } }')).toBe(10 + 7 * 2);
+    expect(cost('{ similar(imageId: "x") { edges { score } } }')).toBe(10 + 10 * 2);
+    expect(cost('{ similar(imageId: "x", first: 5000) { edges { score } } }')).toBe(10 + 100 * 2);
   });
 
   it('counts a list argument out of range as the longest list (the resolver refuses it anyway)', () => {
@@ -217,7 +235,7 @@ describe('operationLimitsPlugin', () => {
 
   it('adds the rules and the cost check to a yoga server: without it the same operations run', async () => {
     const services = createFakeServices();
-    const context = (): GraphQLContext => ({ services });
+    const context = (): GraphQLContext => ({ services, pictures: null });
     const overCost = `{ ${Array.from(
       { length: 4 },
       (_, i) =>

@@ -71,7 +71,7 @@ describe('introspection', () => {
         .getQueryType()
         ?.getFields()
         .search?.args.map((a) => a.name),
-    ).toEqual(['text', 'first', 'after']);
+    ).toEqual(['text', 'first', 'after', 'split']);
   });
 
   it('shows a description on every type, field, argument, input field and enum value', () => {

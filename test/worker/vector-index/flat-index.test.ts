@@ -111,6 +111,50 @@ describe('FlatIndex', () => {
   });
 });
 
+describe('FlatIndex split filter', () => {
+  const d = 24;
+  const rows = randomUnitVectors(301, d, 13);
+  const splits = ['train', 'val', 'test'];
+  // Row 7 has no split and row 8 a number for one: no split filter may match either.
+  const metadataOf = (i: number): Record<string, unknown> =>
+    i === 7 ? { file: 'x' } : i === 8 ? { split: 3 } : { split: splits[i % 5 === 0 ? 1 : i % 3] };
+  const records = rows.map((values, i) => ({ id: `v${i}`, values, metadata: metadataOf(i) }));
+  const queries = randomUnitVectors(6, d, 14);
+
+  it("answers exactly the unfiltered ranking's vectors of that split, scores included", async () => {
+    for (const encoding of ['float32', 'int8'] as const) {
+      const index = flatIndexOf(records, d, encoding);
+      for (const q of queries) {
+        const everything = await index.query(q, 100);
+        for (const split of splits) {
+          const filtered = await index.query(q, 10, { split });
+          const expected = everything.filter((m) => m.metadata.split === split).slice(0, 10);
+          expect(filtered).toEqual(expected);
+        }
+      }
+    }
+  });
+
+  it('never matches a vector without a string split', async () => {
+    const index = flatIndexOf(records, d, 'float32');
+    const found = new Set<string>();
+    for (const split of [...splits, '3', 'undefined']) {
+      for (const m of await index.query(rows[7]!, 100, { split })) found.add(m.id);
+      for (const m of await index.query(rows[8]!, 100, { split })) found.add(m.id);
+    }
+    expect(found.has('v7')).toBe(false);
+    expect(found.has('v8')).toBe(false);
+    expect((await index.query(rows[7]!, 1))[0]!.id).toBe('v7');
+  });
+
+  it('leaves the unfiltered answer as it was after a filtered query', async () => {
+    const index = flatIndexOf(records, d, 'int8');
+    const before = await index.query(queries[0]!, 50);
+    await index.query(queries[1]!, 50, { split: 'test' });
+    expect(await index.query(queries[0]!, 50)).toEqual(before);
+  });
+});
+
 describe('FlatIndex int8 against float32', () => {
   it('finds nearly the same top 10 on random unit vectors (recall of the float32 answer)', async () => {
     const n = 4000;

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { scoreFloat32Rows, scoreInt8Rows } from '../../../worker/vector-index/flat-scores.ts';
+import {
+  scoreFloat32Rows,
+  scoreFloat32RowsOf,
+  scoreInt8Rows,
+  scoreInt8RowsOf,
+} from '../../../worker/vector-index/flat-scores.ts';
 import { randomUnitVectors, seededRandom } from '../../support/random-vectors.ts';
 
 // The oracle: one row at a time, summed in float64 in index order. The scorers promise exactly
@@ -121,5 +126,64 @@ describe('scoreInt8Rows', () => {
     expect(Math.abs(out[2]!)).toBe(0);
     expect(out[4]).toBe(out[0]);
     expect(out[0]).not.toBe(0);
+  });
+});
+
+/** Row lists of every length 0..9 over 23 rows: ascending, with gaps, as a split's rows are. */
+function rowLists(): Int32Array[] {
+  const random = seededRandom(31);
+  return COUNTS.map((n) => {
+    const rows = new Set<number>();
+    while (rows.size < n) rows.add(Math.floor(random() * 23));
+    return Int32Array.from([...rows].sort((a, b) => a - b));
+  });
+}
+
+describe('scoreFloat32RowsOf', () => {
+  const d = 37;
+  const n = 23;
+  const query = randomUnitVectors(1, d, 8)[0]!;
+  const rows = float32Rows(n, d, 9);
+  const all = nanScores(n);
+  scoreFloat32Rows(rows, query, all);
+
+  it("gives each listed row exactly the score a full scan gives it, in the list's order", () => {
+    for (const list of rowLists()) {
+      const out = nanScores(list.length);
+      scoreFloat32RowsOf(rows, query, list, out);
+      expect(Array.from(out)).toEqual(Array.from(list, (r) => all[r]!));
+    }
+  });
+
+  it('scores out.length rows of the list, in any order, a row listed twice twice', () => {
+    const list = Int32Array.of(22, 0, 5, 5, 17, 3, 9);
+    const out = new Float64Array(6).fill(123);
+    scoreFloat32RowsOf(rows, query, list, out);
+    expect(Array.from(out)).toEqual([22, 0, 5, 5, 17, 3].map((r) => all[r]!));
+  });
+});
+
+describe('scoreInt8RowsOf', () => {
+  const d = 29;
+  const n = 23;
+  const query = randomUnitVectors(1, d, 10)[0]!;
+  const rows = int8Rows(n, d, 11);
+  const scales = Float32Array.from({ length: n }, (_, r) => (r + 1) / 997);
+  const all = nanScores(n);
+  scoreInt8Rows(rows, scales, query, all);
+
+  it('gives each listed row exactly the score a full scan gives it, its own scale included', () => {
+    for (const list of rowLists()) {
+      const out = nanScores(list.length);
+      scoreInt8RowsOf(rows, scales, query, list, out);
+      expect(Array.from(out)).toEqual(Array.from(list, (r) => all[r]!));
+    }
+  });
+
+  it('scores out.length rows of the list, in any order, a row listed twice twice', () => {
+    const list = Int32Array.of(4, 21, 21, 0, 13, 8);
+    const out = new Float64Array(5).fill(123);
+    scoreInt8RowsOf(rows, scales, query, list, out);
+    expect(Array.from(out)).toEqual([4, 21, 21, 0, 13].map((r) => all[r]!));
   });
 });

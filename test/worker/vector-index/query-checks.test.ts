@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { JointspaceInputError } from '../../../core/errors.ts';
 import { QUERY_LIMITS } from '../../../core/limits.ts';
-import { checkQuery, MAX_TOP_K } from '../../../worker/vector-index/query-checks.ts';
+import {
+  checkFilter,
+  checkQuery,
+  MAX_FILTER_STRING_BYTES,
+  MAX_TOP_K,
+} from '../../../worker/vector-index/query-checks.ts';
 
 const q = Float32Array.of(3, 0, -4, 0);
 
@@ -63,5 +68,28 @@ describe('checkQuery', () => {
     expect(() => checkQuery(nan, 0, 3)).toThrow(/^topK must be/);
     expect(() => checkQuery(nan, 5, 3)).toThrow(/^the query has 2 values/);
     expect(() => checkQuery(nan, 5, 2)).toThrow(/NaN or infinite/);
+  });
+});
+
+describe('checkFilter', () => {
+  it('takes no filter, and a split of 1 to 64 UTF-8 bytes (what Vectorize compares)', () => {
+    expect(MAX_FILTER_STRING_BYTES).toBe(64);
+    for (const filter of [{}, { split: 'v' }, { split: 'val' }, { split: 'x'.repeat(64) }]) {
+      expect(() => checkFilter(filter)).not.toThrow();
+    }
+    expect(() => checkFilter({ split: 'é'.repeat(32) })).not.toThrow();
+  });
+
+  it('refuses an empty split and one over 64 bytes, counting bytes, not characters', () => {
+    for (const [split, bytes] of [
+      ['', 0],
+      ['x'.repeat(65), 65],
+      ['é'.repeat(33), 66],
+    ] as const) {
+      expect(() => checkFilter({ split })).toThrow(JointspaceInputError);
+      expect(() => checkFilter({ split })).toThrow(
+        `a split filter must be 1 to 64 UTF-8 bytes, got ${bytes}`,
+      );
+    }
   });
 });

@@ -8,23 +8,32 @@ import { requireInRange, requireTextLength } from '../arguments.ts';
 import type { QueryResolvers } from '../generated/resolvers-types.ts';
 import { pageWindow, toConnection } from '../paging.ts';
 
+/** A nullable GraphQL argument as the services take it: absent and null both mean none. */
+const optional = <T>(value: T | null | undefined): T | undefined => value ?? undefined;
+
 export const queryResolvers: QueryResolvers = {
-  async search(_root, { text, first, after }, { services }) {
+  async search(_root, { text, first, after, split }, { services }) {
     const window = pageWindow(first, after);
     requireTextLength('text', text);
-    const { query, results } = await services.search(text, window.topK);
+    const { query, results } = await services.search(text, window.topK, optional(split));
     return { query, ...toConnection(results, window) };
   },
 
-  async annotate(_root, { image, first, after }, { services }) {
+  async annotate(_root, { image, first, after, split }, { services }) {
     const window = pageWindow(first, after);
     // ImageInput is @oneOf: GraphQL validation guarantees exactly one of the two is set.
     if (image.id !== undefined) {
-      const results = await services.annotateImage(image.id, window.topK);
+      const results = await services.annotateImage(image.id, window.topK, optional(split));
       return { imageId: image.id, ...toConnection(results, window) };
     }
-    const results = await services.annotateFeatures(image.features, window.topK);
+    const results = await services.annotateFeatures(image.features, window.topK, optional(split));
     return { imageId: null, ...toConnection(results, window) };
+  },
+
+  async similar(_root, { imageId, first, after, split }, { services }) {
+    const window = pageWindow(first, after);
+    const results = await services.similar(imageId, window.topK, optional(split));
+    return { imageId, ...toConnection(results, window) };
   },
 
   async analogy(_root, { imageId, minus, plus, pool, k }, { services }) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createFakeServices } from '../../../support/fake-services.ts';
+import { encodeCursor } from '../../../../worker/graphql/cursor.ts';
+import { createFakeServices, IMAGES } from '../../../support/fake-services.ts';
 import { graphqlClient } from '../../../support/graphql-client.ts';
 
 // Every query of the schema, end to end through createGraphQLHandler, against the fake services.
@@ -83,6 +84,140 @@ describe('annotate', () => {
       '{ annotate(image: { features: [0, 0, 1, 0] }, first: 1) { edges { node { text } } } }',
     );
     expect(body.data.annotate.edges[0].node.text).toBe('a red boat');
+  });
+});
+
+describe('similar', () => {
+  it('answers images like a stored image, best first, the image itself left out', async () => {
+    const services = createFakeServices();
+    const { body } = await graphqlClient(services).query(
+      `{ similar(imageId: "img_05.jpg", first: 3) {
+          edges { cursor score node { id split } }
+          pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+        } }`,
+    );
+    expect(body.errors).toBeUndefined();
+    const { edges, pageInfo } = body.data.similar;
+    expect(edges).toHaveLength(3);
+    expect(edges.map((e: { node: { id: string } }) => e.node.id)).not.toContain('img_05.jpg');
+    // img_05 is a blue dog: the other dogs and the other blue things come first.
+    expect(edges[0].node.id).toBe('img_01.jpg');
+    const scores = edges.map((e: { score: number }) => e.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    expect(edges.map((e: { cursor: string }) => e.cursor)).toEqual([0, 1, 2].map(encodeCursor));
+    expect(pageInfo).toEqual({
+      hasNextPage: true,
+      hasPreviousPage: false,
+      startCursor: encodeCursor(0),
+      endCursor: encodeCursor(2),
+    });
+    expect(services.calls).toEqual(['similar("img_05.jpg", 4)']);
+  });
+
+  it('pages like search: pages continue where the last ended, up to the whole list', async () => {
+    const client = graphqlClient(createFakeServices());
+    const query = `query ($first: Int!, $after: String) {
+      similar(imageId: "img_00.jpg", first: $first, after: $after) {
+        edges { cursor score node { id } } pageInfo { hasNextPage endCursor } } }`;
+    const whole = (await client.query(query, { first: 100 })).body.data.similar;
+    expect(whole.edges).toHaveLength(IMAGES.length - 1);
+    expect(whole.pageInfo.hasNextPage).toBe(false);
+    const seen: unknown[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const { body } = await client.query(query, { first: 4, after });
+      seen.push(...body.data.similar.edges);
+      if (!body.data.similar.pageInfo.hasNextPage) break;
+      after = body.data.similar.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(whole.edges);
+  });
+
+  it('refuses first outside 1..100 and a cursor it did not issue, before asking the services', async () => {
+    const services = createFakeServices();
+    const client = graphqlClient(services);
+    for (const [args, argument] of [
+      ['first: 0', 'first'],
+      ['first: 101', 'first'],
+      ['after: "bm90IGEgY3Vyc29y"', 'after'],
+    ]) {
+      const { body } = await client.query(
+        `{ similar(imageId: "img_00.jpg", ${args}) { edges { score } } }`,
+      );
+      expect(body.errors?.[0]?.extensions).toMatchObject({
+        code: 'OUT_OF_RANGE',
+        details: { argument },
+      });
+    }
+    expect(services.calls).toEqual([]);
+  });
+
+  it('asks for 10 by default, and passes the split on', async () => {
+    const services = createFakeServices();
+    const { body } = await graphqlClient(services).query(
+      '{ a: similar(imageId: "img_01.jpg") { edges { score } } b: similar(imageId: "img_01.jpg", split: "test", first: 2) { edges { node { split } } } }',
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data.a.edges).toHaveLength(10);
+    expect(body.data.b.edges).toEqual([{ node: { split: 'test' } }, { node: { split: 'test' } }]);
+    expect(services.calls).toEqual([
+      'similar("img_01.jpg", 11)',
+      'similar("img_01.jpg", 3, "test")',
+    ]);
+  });
+});
+
+describe('split', () => {
+  it('keeps search, annotate (by id and by features) and similar to one split', async () => {
+    const services = createFakeServices();
+    const { body } = await graphqlClient(services).query(
+      `{ search(text: "red", split: "test", first: 100) { edges { node { split } } }
+         byId: annotate(image: { id: "img_00.jpg" }, split: "test", first: 100) { edges { node { split } } }
+         byFeatures: annotate(image: { features: [1, 0, 0, 0] }, split: "test") { edges { node { split } } }
+         similar(imageId: "img_00.jpg", split: "test", first: 100) { edges { node { split } } } }`,
+    );
+    expect(body.errors).toBeUndefined();
+    for (const field of ['search', 'byId', 'byFeatures', 'similar']) {
+      const splits = body.data[field].edges.map((e: { node: { split: string } }) => e.node.split);
+      expect(splits.length, field).toBeGreaterThan(0);
+      expect(new Set(splits), field).toEqual(new Set(['test']));
+    }
+    expect(body.data.search.edges).toHaveLength(IMAGES.filter((i) => i.split === 'test').length);
+    expect(services.calls).toEqual([
+      'search("red", 100, "test")',
+      'annotateImage("img_00.jpg", 100, "test")',
+      'annotateFeatures([1,0,0,0], 11, "test")',
+      'similar("img_00.jpg", 100, "test")',
+    ]);
+  });
+
+  it('is no filter when null', async () => {
+    const services = createFakeServices();
+    const { body } = await graphqlClient(services).query(
+      'query ($s: String) { search(text: "red", split: $s, first: 2) { edges { score } } }',
+      { s: null },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(services.calls).toEqual(['search("red", 3)']);
+  });
+
+  it('surfaces UNKNOWN_SPLIT with its code and the splits the model has', async () => {
+    for (const field of [
+      'search(text: "red", split: "dev")',
+      'annotate(image: { id: "img_00.jpg" }, split: "dev")',
+      'similar(imageId: "img_00.jpg", split: "dev")',
+    ]) {
+      const { status, body } = await graphqlClient(createFakeServices()).query(
+        `{ ${field} { edges { score } } }`,
+      );
+      expect(status).toBe(200);
+      expect(body.data).toBeNull();
+      expect(body.errors).toHaveLength(1);
+      expect(body.errors![0]).toMatchObject({
+        message: 'split "dev" is not a split of this model (it has train, test)',
+        extensions: { code: 'UNKNOWN_SPLIT', details: { split: 'dev', splits: ['train', 'test'] } },
+      });
+    }
   });
 });
 
