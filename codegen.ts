@@ -2,12 +2,15 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 
 /**
  * GraphQL Code Generator: schema/schema.graphql (the API's one source of truth) -> the types the
- * resolvers are checked against. Run `npm run codegen` after changing the schema;
- * test/schema-codegen.test.ts fails while the committed output is stale.
+ * resolvers are checked against, and the web page's operations (web/operations.graphql) -> their
+ * result and variable types. Run `npm run codegen` after changing the schema or the operations;
+ * test/e2e/schema-codegen.test.ts fails while the committed output is stale.
  */
 
 export const SCHEMA_FILE = 'schema/schema.graphql';
 export const RESOLVER_TYPES_FILE = 'worker/graphql/generated/resolvers-types.ts';
+export const WEB_OPERATIONS_FILE = 'web/operations.graphql';
+export const WEB_OPERATION_TYPES_FILE = 'web/generated/operations.ts';
 
 const config: CodegenConfig = {
   schema: SCHEMA_FILE,
@@ -36,6 +39,19 @@ const config: CodegenConfig = {
         },
         strictScalars: true,
         scalars: { ID: 'string' },
+      },
+    },
+    [WEB_OPERATION_TYPES_FILE]: {
+      documents: WEB_OPERATIONS_FILE,
+      plugins: ['typescript-operations', 'typed-document-node'],
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        strictScalars: true,
+        scalars: { ID: 'string' },
+        // Each operation as a typed string (its text, sent as is), not a parsed DocumentNode:
+        // the page's bundle then carries no graphql runtime.
+        documentMode: 'string',
       },
     },
   },

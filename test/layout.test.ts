@@ -37,6 +37,8 @@ describe('the layout', () => {
     expect(tree.filter((f) => f.path.startsWith('worker/')).length).toBeGreaterThan(10);
     const main = tree.find((f) => f.path === 'cli/main.ts');
     expect(specifiers(main?.text ?? '')).toContain('./commands/train.ts');
+    const page = tree.find((f) => f.path === 'web/main.ts');
+    expect(specifiers(page?.text ?? '')).toContain('./app.ts');
   });
 
   it('imports point one way between rooms', () => {
@@ -81,7 +83,12 @@ describe('the layout checker', () => {
       ['worker/planted.ts', "export const c = import('../cli/main.ts');", /worker\/ may import/],
       ['bench/planted.ts', "import '../test/support/seeded-random.ts';", /bench\/ may import only/],
       ['cli/planted.ts', "import '../worker/index.ts';", /cli\/ may import only cli\/, trainer/],
-      ['web/planted.ts', "import '../core/limits.ts';", /web\/ may import only web\/, schema\//],
+      ['web/planted.ts', "import '../core/limits.ts';", /web\/ may import only web\/$/],
+      ['web/planted.ts', "import '../schema/schema.graphql';", /web\/ may import only web\/$/],
+      ['web/planted.ts', "import { parse } from 'graphql';", /imports graphql: never in web\//],
+      ['worker/planted.ts', "import '../web/app.ts';", /worker\/ may import only worker\//],
+      ['cli/planted.ts', "import { startApp } from '../web/app.ts';", /cli\/ may import only/],
+      ['bench/planted.ts', "import '../web/api.ts';", /bench\/ may import only/],
     ];
     for (const [path, text, message] of cases) {
       const found = directionViolations(plant(path, text, []));
@@ -111,6 +118,12 @@ describe('the layout checker', () => {
     expect(mirrorViolations([{ path: 'test/worker/gone.test.ts', text: '' }])).toEqual([
       'test/worker/gone.test.ts mirrors no source: worker/gone.ts does not exist',
     ]);
+    expect(mirrorViolations([{ path: 'web/planted.ts', text: 'export const x = 1;\n' }])).toEqual([
+      'web/planted.ts has no test: expected test/web/planted.test.ts',
+    ]);
+    expect(
+      mirrorViolations([{ path: 'web/generated/operations.ts', text: 'export const x = 1;\n' }]),
+    ).toEqual([]);
     expect(mirrorViolations([{ path: 'test/misc/x.test.ts', text: '' }])).toEqual([
       'test/misc/x.test.ts mirrors no room: tests live in test/<room>/, test/e2e/ or test/support/',
     ]);
