@@ -4,6 +4,7 @@ import { demoWorldCommand } from './commands/demo-world.ts';
 import { deployCommand } from './commands/deploy.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
 import { exportCommand } from './commands/export.ts';
+import { serveCommand } from './commands/serve.ts';
 import { startCommand } from './commands/start.ts';
 import { trainCommand } from './commands/train.ts';
 import { UsageError } from './options/kinds.ts';
@@ -22,6 +23,10 @@ const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promi
   start: {
     summary: 'the local default: demo models trained, exported, served by the worker',
     run: startCommand,
+  },
+  serve: {
+    summary: 'serve two exported model versions of your own locally, with their pictures',
+    run: serveCommand,
   },
   deploy: {
     summary: 'put a model version live on Cloudflare (R2, Vectorize, the worker); --rollback',

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
+import { buildWebPage } from '../local/web-page.ts';
 import {
   deployConfig,
   parseWranglerToml,
@@ -101,6 +102,9 @@ function runWrangler(
 }
 
 export async function deployWorker(options: DeployWorkerOptions): Promise<{ output: string }> {
+  // The page goes up with the worker as its static assets (wrangler.toml's [assets]): built from
+  // web/ now, so a deploy never ships a stale or missing page.
+  await buildWebPage();
   const config = deployConfig(
     parseWranglerToml(await readFile(join(ROOT, 'wrangler.toml'), 'utf8')),
     options.env,

@@ -3,7 +3,7 @@ import type { FlatIndexEncoding } from '../../core/model-files.ts';
 import { modelFileKey } from '../../core/r2-layout.ts';
 import { servedFiles } from '../../core/version-check.ts';
 import { readModelVersion } from '../../trainer/export/model-version.ts';
-import type { SeedObject } from './seed-r2.ts';
+import type { SeedFile } from './seed-r2.ts';
 
 /**
  * The R2 objects of one exported model version, as the worker reads them with flat index files
@@ -14,11 +14,15 @@ export async function r2ObjectsOf(
   artifacts: string,
   version: string,
   encoding: FlatIndexEncoding,
-): Promise<SeedObject[]> {
-  const dir = join(artifacts, version);
+): Promise<SeedFile[]> {
+  return r2ObjectsAt(join(artifacts, version), encoding);
+}
+
+/** The same for a version folder anywhere (`jointspace serve`): its manifest names the version. */
+export async function r2ObjectsAt(dir: string, encoding: FlatIndexEncoding): Promise<SeedFile[]> {
   const manifest = await readModelVersion(dir);
   return servedFiles(manifest, encoding).map((file) => ({
-    key: modelFileKey(version, file),
+    key: modelFileKey(manifest.version, file),
     path: join(dir, file),
   }));
 }
@@ -28,7 +32,7 @@ export async function localR2Objects(
   artifacts: string,
   versions: { retrieval: string; regularities: string },
   encoding: FlatIndexEncoding,
-): Promise<SeedObject[]> {
+): Promise<SeedFile[]> {
   return [
     ...(await r2ObjectsOf(artifacts, versions.retrieval, encoding)),
     ...(await r2ObjectsOf(artifacts, versions.regularities, encoding)),

@@ -12,9 +12,29 @@ import { Miniflare } from 'miniflare';
 /** wrangler dev keeps its local state here (its default --persist-to), R2 under v3/r2. */
 export const WRANGLER_STATE = '.wrangler/state';
 
-export interface SeedObject {
+/** An object to put: a file's bytes, or bytes made here (a picture list). */
+export type SeedObject = SeedFile | SeedBytes;
+
+interface SeedBase {
   key: string;
+  /** Stored as the object's Content-Type (R2 httpMetadata), when given. */
+  contentType?: string;
+}
+
+export interface SeedFile extends SeedBase {
   path: string;
+}
+
+export interface SeedBytes extends SeedBase {
+  bytes: Uint8Array;
+}
+
+async function bytesOf(object: SeedObject): Promise<Uint8Array> {
+  if ('bytes' in object) return object.bytes;
+  if (!existsSync(object.path))
+    throw new Error(`cannot seed ${object.key}: ${object.path} does not exist`);
+  // A plain Uint8Array: Miniflare's proxy cannot carry Node's Buffer subclass.
+  return new Uint8Array(await readFile(object.path));
 }
 
 export async function seedLocalR2(
@@ -31,16 +51,20 @@ export async function seedLocalR2(
   });
   try {
     const bucket = await mf.getR2Bucket('BUCKET');
-    for (const { key, path } of objects) {
-      if (!existsSync(path)) throw new Error(`cannot seed ${key}: ${path} does not exist`);
-      // A plain Uint8Array: Miniflare's proxy cannot carry Node's Buffer subclass.
-      const bytes = new Uint8Array(await readFile(path));
+    for (const object of objects) {
+      const { key, contentType } = object;
+      const bytes = await bytesOf(object);
       const existing = await bucket.head(key);
-      if (existing && existing.size === bytes.length) {
+      // The same bytes under another content type are put again, so the stored type is current.
+      if (
+        existing &&
+        existing.size === bytes.length &&
+        existing.httpMetadata?.contentType === contentType
+      ) {
         const stored = await bucket.get(key);
         if (stored && Buffer.from(await stored.arrayBuffer()).equals(Buffer.from(bytes))) continue;
       }
-      await bucket.put(key, bytes);
+      await bucket.put(key, bytes, contentType ? { httpMetadata: { contentType } } : {});
       options.log?.(`  put ${key} (${bytes.length} bytes)`);
     }
   } finally {

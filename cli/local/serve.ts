@@ -30,9 +30,12 @@ export async function startWranglerDev(options: {
   vars: Record<string, string>;
   /** Inherit wrangler's output (true for `npm start`), or keep it quiet (benchmarks). */
   showOutput: boolean;
+  /** wrangler's state folder (local R2), when not its default .wrangler/state. */
+  persistTo?: string;
 }): Promise<DevServer> {
   const wrangler = join('node_modules', '.bin', 'wrangler');
   const args = ['dev', '--port', String(options.port), '--ip', '127.0.0.1'];
+  if (options.persistTo !== undefined) args.push('--persist-to', options.persistTo);
   for (const [name, value] of Object.entries(options.vars)) args.push('--var', `${name}:${value}`);
   const child = spawn(wrangler, args, {
     stdio: options.showOutput ? 'inherit' : 'ignore',

@@ -1,15 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
 import { r2ObjectsOf } from '../../cli/local/r2-objects.ts';
 import { loadDataset } from '../../trainer/data/load.ts';
 import type { AnalogyCase } from '../../trainer/demo/analogies.ts';
-import { DEFAULT_WORLD_OPTIONS, generateDemoWorld } from '../../trainer/demo/world.ts';
 import type { AttributesFile } from '../../trainer/demo/write-world.ts';
-import { writeDemoWorld } from '../../trainer/demo/write-world.ts';
+import { exportDemoVersions, TEST_VERSIONS } from './demo-versions.ts';
 
 /**
  * Global setup of the workerd tests, run in Node before them: a demo world, a small model per
@@ -18,14 +15,6 @@ import { writeDemoWorld } from '../../trainer/demo/write-world.ts';
  * its own simulated bucket. The world's analogy cases and attributes come along for the
  * analogy test.
  */
-
-const run = promisify(execFile);
-const ROOT = join(import.meta.dirname, '../..');
-
-export const TEST_VERSIONS = {
-  retrieval: 'test-retrieval',
-  regularities: 'test-regularities',
-} as const;
 
 export interface DemoModels {
   objects: { key: string; base64: string }[];
@@ -45,69 +34,9 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const root = await mkdtemp(join(tmpdir(), 'jointspace-worker-models-'));
-  const world = generateDemoWorld({
-    ...DEFAULT_WORLD_OPTIONS,
-    images: 1200,
-    val: 100,
-    test: 200,
-    seed: 21,
-  });
-  await writeDemoWorld(world, join(root, 'world'));
-  // Training and export run in child processes, through the real command line: the wasm
-  // backend's thread pool patches worker_threads, which must not happen in vitest's own process.
-  const plans = [
-    { space: 'retrieval', encoder: 'lstm', dim: 64, epochs: 4, lr: 3e-3 },
-    { space: 'regularities', encoder: 'bow', dim: 64, epochs: 6, lr: 5e-3 },
-  ] as const;
+  await exportDemoVersions(root);
   const objects: DemoModels['objects'] = [];
-  const cli = (...args: string[]) =>
-    run(process.execPath, ['--import', 'tsx', join(ROOT, 'cli/main.ts'), ...args], {
-      cwd: ROOT,
-      maxBuffer: 1 << 24,
-    });
-  await Promise.all(
-    plans.map((plan) =>
-      cli(
-        'train',
-        '--data',
-        join(root, 'world'),
-        '--encoder',
-        plan.encoder,
-        '--word-dim',
-        String(plan.dim),
-        '--joint-dim',
-        String(plan.dim),
-        '--epochs',
-        String(plan.epochs),
-        '--lr',
-        String(plan.lr),
-        '--val-every',
-        '50',
-        '--threads',
-        '1',
-        '--no-progress',
-        '--out',
-        join(root, `run-${plan.space}`),
-      ),
-    ),
-  );
-  for (const plan of plans) {
-    const version = TEST_VERSIONS[plan.space];
-    await cli(
-      'export',
-      '--run',
-      join(root, `run-${plan.space}`),
-      '--data',
-      join(root, 'world'),
-      '--out',
-      join(root, 'artifacts'),
-      '--space',
-      plan.space,
-      '--version',
-      version,
-      '--threads',
-      '1',
-    );
+  for (const version of Object.values(TEST_VERSIONS)) {
     // Both encodings' flat files, so that the tests can serve either.
     const seen = new Set<string>();
     for (const encoding of ['float32', 'int8'] as const) {

@@ -19,6 +19,17 @@ import type { FakeCloudflareState, FakeRequest, FakeRoute } from './fake-cloudfl
  * (deployWorker turns wrangler's resource provisioning off; left on, it would first GET
  * scripts/:name/settings and r2/buckets/:bucket, and create a bucket that is missing.)
  *
+ * Static assets (wrangler.toml's [assets], the web page), before the upload, as wrangler's
+ * src/deploy/... syncAssets does it:
+ *
+ *   POST  /accounts/:a/workers/scripts/:name/assets-upload-session  { manifest: path -> {hash, size} }
+ *         -> { jwt, buckets: [[hash, ...], ...] }: the files the account does not hold yet
+ *   POST  /accounts/:a/workers/assets/upload?base64=true   Authorization: Bearer <session jwt>
+ *         multipart, one part per hash holding the file's base64; the last answers { jwt }
+ *
+ * and the completion JWT goes into the upload's metadata as `assets.jwt`. With nothing new to
+ * upload, the session's own JWT is the completion one.
+ *
  * Uploads are multipart: a `metadata` part (main_module, bindings, compatibility_date, ...) and
  * one part per module. Each upload is kept as a version; the deployed one is what tests assert.
  * Mounted as extraRoutes of fake-cloudflare-api.ts, which checks the token first; given that
@@ -49,6 +60,20 @@ export interface WorkerVersion {
   modules: { name: string; type: string; size: number }[];
   /** How it came: a script PUT (first deploy) or a version POST. */
   via: 'script' | 'version';
+  /** Its static assets: path ("/index.html") -> the hash of the uploaded file. */
+  assets?: Record<string, string>;
+}
+
+/** An asset manifest as wrangler sends it: path -> the file's hash and size. */
+export type AssetManifest = Record<string, { hash: string; size: number }>;
+
+export interface FakeAssetsState {
+  /** The account's uploaded files by hash (decoded from the base64 wrangler sends). */
+  files: Map<string, Uint8Array>;
+  /** Open upload sessions by JWT: the manifest and the hashes still to come. */
+  sessions: Map<string, { manifest: AssetManifest; pending: Set<string> }>;
+  /** Completion JWTs, good for one script upload each: the manifest they stand for. */
+  completed: Map<string, AssetManifest>;
 }
 
 export interface WorkerDeployment {
@@ -81,6 +106,7 @@ export interface FakeWorkersState {
   failNextUpload?: { status: number; code: number; message: string };
   /** The R2 buckets and Vectorize indexes that exist; unset: any binding is accepted. */
   resources?: Pick<FakeCloudflareState, 'buckets' | 'indexes'>;
+  assets: FakeAssetsState;
 }
 
 export function createWorkersState(
@@ -92,6 +118,7 @@ export function createWorkersState(
     subdomain: init.subdomain ?? 'fake-account',
     workers: {},
     calls: [],
+    assets: { files: new Map(), sessions: new Map(), completed: new Map() },
     ...(init.resources ? { resources: init.resources } : {}),
   };
 }
@@ -117,6 +144,16 @@ export function deployedVersion(state: FakeWorkersState, name: string): WorkerVe
   const deployment = worker?.deployments.at(-1);
   const full = deployment?.versions.find((v) => v.percentage === 100);
   return worker?.versions.find((v) => v.id === full?.version_id);
+}
+
+/** The bytes a version serves at an asset path ("/index.html"), or undefined. */
+export function assetOf(
+  state: FakeWorkersState,
+  version: WorkerVersion,
+  path: string,
+): Uint8Array | undefined {
+  const hash = version.assets?.[path];
+  return hash === undefined ? undefined : state.assets.files.get(hash);
 }
 
 /** A version's bindings by kind, as tests read them. */
@@ -213,6 +250,8 @@ export function workersApiRoutes(state: FakeWorkersState): FakeRoute[] {
       const missing = missingResource(state.resources, b);
       if (missing) return fail(400, ...missing);
     }
+    const assets = completedAssets(state.assets, upload.metadata);
+    if (assets instanceof Response) return assets;
     let worker = state.workers[name];
     if (!worker) {
       worker = {
@@ -232,6 +271,7 @@ export function workersApiRoutes(state: FakeWorkersState): FakeRoute[] {
       metadata: upload.metadata,
       modules: upload.modules,
       via,
+      ...(assets ? { assets } : {}),
     };
     worker.versions.push(version);
     return version;
@@ -319,6 +359,9 @@ export function workersApiRoutes(state: FakeWorkersState): FakeRoute[] {
         startup_time_ms: 7,
       });
     }
+    if (sub === '/assets-upload-session' && req.method === 'POST') {
+      return openAssetSession(state.assets, req);
+    }
     if (sub === '/deployments' && req.method === 'GET') {
       if (!worker) return notFound(name);
       return ok({ deployments: [...worker.deployments].reverse() });
@@ -365,4 +408,75 @@ export function workersApiRoutes(state: FakeWorkersState): FakeRoute[] {
     return undefined;
   };
   return [route];
+}
+
+/** Files per upload bucket (wrangler sends each bucket as one multipart request). */
+const ASSET_BUCKET_FILES = 20;
+
+function openAssetSession(assets: FakeAssetsState, req: FakeRequest): Response {
+  const body = JSON.parse(new TextDecoder().decode(req.body)) as { manifest?: AssetManifest };
+  const manifest = body.manifest;
+  if (!manifest || typeof manifest !== 'object') {
+    return fail(400, 10021, 'the upload session needs a manifest');
+  }
+  const missing = [...new Set(Object.values(manifest).map((f) => f.hash))].filter(
+    (hash) => !assets.files.has(hash),
+  );
+  const jwt = `session-${newId()}`;
+  if (missing.length === 0) {
+    assets.completed.set(jwt, manifest);
+    return ok({ jwt, buckets: [] });
+  }
+  assets.sessions.set(jwt, { manifest, pending: new Set(missing) });
+  const buckets: string[][] = [];
+  for (let i = 0; i < missing.length; i += ASSET_BUCKET_FILES) {
+    buckets.push(missing.slice(i, i + ASSET_BUCKET_FILES));
+  }
+  return ok({ jwt, buckets });
+}
+
+/**
+ * `POST /accounts/:a/workers/assets/upload?base64=true`, authorised by the upload session's JWT
+ * (not the API token): mount it as one of the fake API's ownAuthRoutes.
+ */
+export function assetUploadRoutes(state: FakeWorkersState): FakeRoute[] {
+  const route: FakeRoute = async (req) => {
+    if (!/^\/accounts\/[^/]+\/workers\/assets\/upload$/.test(req.path)) return undefined;
+    state.calls.push(`${req.method} ${req.path}`);
+    if (req.method !== 'POST') return fail(405, 10000, 'method not allowed');
+    const jwt = (req.headers.get('authorization') ?? '').replace(/^Bearer /, '');
+    const session = state.assets.sessions.get(jwt);
+    if (!session) return fail(401, 10000, 'Authentication error: unknown upload session');
+    if (req.query.get('base64') !== 'true') return fail(400, 10021, 'expected base64=true');
+    const type = req.headers.get('content-type') ?? '';
+    const form = await new Response(req.body.slice(), {
+      headers: { 'content-type': type },
+    }).formData();
+    for (const [hash, value] of form.entries()) {
+      if (!session.pending.has(hash)) return fail(400, 10021, `${hash} was not asked for`);
+      const text = typeof value === 'string' ? value : await value.text();
+      state.assets.files.set(hash, new Uint8Array(Buffer.from(text, 'base64')));
+      session.pending.delete(hash);
+    }
+    if (session.pending.size > 0)
+      return json(202, { success: true, errors: [], messages: [], result: {} });
+    state.assets.sessions.delete(jwt);
+    const completion = `completion-${newId()}`;
+    state.assets.completed.set(completion, session.manifest);
+    return json(201, { success: true, errors: [], messages: [], result: { jwt: completion } });
+  };
+  return [route];
+}
+
+/** The assets an upload's metadata names by its completion JWT (none: no assets). */
+function completedAssets(
+  assets: FakeAssetsState,
+  metadata: WorkerMetadata,
+): Record<string, string> | undefined | Response {
+  const named = metadata.assets as { jwt?: unknown } | undefined;
+  if (named === undefined) return undefined;
+  const manifest = typeof named.jwt === 'string' ? assets.completed.get(named.jwt) : undefined;
+  if (!manifest) return fail(400, 10021, 'assets: the JWT is not a completed upload session');
+  assets.completed.delete(named.jwt as string);
+  return Object.fromEntries(Object.entries(manifest).map(([path, f]) => [path, f.hash]));
 }

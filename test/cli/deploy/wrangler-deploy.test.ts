@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -6,11 +6,14 @@ import {
   deployWorker,
   WranglerDeployError,
 } from '../../../cli/deploy/wrangler-deploy.ts';
+import { WEB_PAGE_DIR } from '../../../cli/local/web-page.ts';
 import {
   type FakeCloudflareApi,
   startFakeCloudflareApi,
 } from '../../support/fake-cloudflare-api.ts';
 import {
+  assetOf,
+  assetUploadRoutes,
   bindingsOf,
   createWorkersState,
   deployedVersion,
@@ -72,18 +75,23 @@ function options(
   };
 }
 
+// The web page goes up first, as static assets: a session, then the files the account lacks.
 const FIRST_DEPLOY = [
   'GET /accounts/ACC/workers/services/NAME',
   'GET /accounts/ACC/workers/scripts/NAME/deployments',
+  'POST /accounts/ACC/workers/scripts/NAME/assets-upload-session',
+  'POST /accounts/ACC/workers/assets/upload',
   'PUT /accounts/ACC/workers/scripts/NAME',
   'PATCH /accounts/ACC/workers/scripts/NAME/script-settings',
   'GET /accounts/ACC/workers/subdomain',
   'GET /accounts/ACC/workers/scripts/NAME/subdomain',
   'POST /accounts/ACC/workers/scripts/NAME/subdomain',
 ];
+// The same page again: the session finds every file held already, so nothing is uploaded.
 const LATER_DEPLOY = [
   'GET /accounts/ACC/workers/services/NAME',
   'GET /accounts/ACC/workers/scripts/NAME/deployments',
+  'POST /accounts/ACC/workers/scripts/NAME/assets-upload-session',
   'POST /accounts/ACC/workers/scripts/NAME/versions',
   'POST /accounts/ACC/workers/scripts/NAME/deployments',
   'PATCH /accounts/ACC/workers/scripts/NAME/script-settings',
@@ -97,7 +105,11 @@ const expand = (calls: string[], name: string) =>
 beforeEach(async () => {
   const accountId = '0123456789abcdef0123456789abcdef';
   workers = createWorkersState({ accountId });
-  api = await startFakeCloudflareApi({ accountId, extraRoutes: workersApiRoutes(workers) });
+  api = await startFakeCloudflareApi({
+    accountId,
+    extraRoutes: workersApiRoutes(workers),
+    ownAuthRoutes: assetUploadRoutes(workers),
+  });
   // Uploads may bind only the buckets and indexes that exist in the fake.
   workers.resources = api.state;
 });
@@ -120,6 +132,10 @@ describe('deployWorker', () => {
     expect(workers.calls).toEqual(expand(FIRST_DEPLOY, 'jointspace-staging'));
     const first = deployedVersion(workers, 'jointspace-staging');
     expect(first?.via).toBe('script');
+    // The page it serves is the one built from web/ (dist/web), byte for byte.
+    const page = first && assetOf(workers, first, '/index.html');
+    expect(page && Buffer.from(page)).toEqual(await readFile(join(WEB_PAGE_DIR, 'index.html')));
+    expect(first && assetOf(workers, first, '/main.js')).toBeDefined();
     expect(first && bindingsOf(first)).toEqual({
       vars: {
         VECTOR_INDEX: 'vectorize',

@@ -3,7 +3,7 @@ import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localR2Objects, r2ObjectsOf } from '../../../cli/local/r2-objects.ts';
+import { localR2Objects, r2ObjectsAt, r2ObjectsOf } from '../../../cli/local/r2-objects.ts';
 import { exportTinyVersions, type TinyVersions } from '../../support/tiny-versions.ts';
 
 /** The R2 objects of exported versions: which files, under which keys, checked first. */
@@ -72,6 +72,34 @@ describe('r2ObjectsOf', () => {
   it('refuses a folder that is not a model version', async () => {
     await expect(r2ObjectsOf(tiny.artifacts, 'no-such-version', 'float32')).rejects.toThrow(
       `${join(tiny.artifacts, 'no-such-version')} has no manifest.json: not a model version folder`,
+    );
+  });
+});
+
+describe('r2ObjectsAt', () => {
+  it("keys a folder's files by its manifest's version, whatever the folder is called", async () => {
+    const version = tiny.regularities.version;
+    const elsewhere = join(root, 'elsewhere', 'my-bow-model');
+    await cp(join(tiny.artifacts, version), elsewhere, { recursive: true });
+    const objects = await r2ObjectsAt(elsewhere, 'float32');
+    expect(objects).toEqual(
+      ['manifest.json', 'vocab.json', 'sentence_encoder.onnx', 'flat/images.float32.bin'].map(
+        (file) => ({ key: `models/${version}/${file}`, path: join(elsewhere, file) }),
+      ),
+    );
+  });
+
+  it('is what r2ObjectsOf lists for the same folder', async () => {
+    const version = tiny.retrieval.version;
+    expect(await r2ObjectsAt(join(tiny.artifacts, version), 'int8')).toEqual(
+      await r2ObjectsOf(tiny.artifacts, version, 'int8'),
+    );
+  });
+
+  it('refuses a folder that is not a model version, naming it', async () => {
+    const empty = join(root, 'elsewhere', 'empty');
+    await expect(r2ObjectsAt(empty, 'float32')).rejects.toThrow(
+      `${empty} has no manifest.json: not a model version folder`,
     );
   });
 });

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Miniflare } from 'miniflare';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type SeedObject, seedLocalR2, WRANGLER_STATE } from '../../../cli/local/seed-r2.ts';
+import { readLocalBucket } from '../../support/local-bucket.ts';
 
 /**
  * Seeding the R2 bucket that `wrangler dev` simulates, for real: Miniflare persisting into a
@@ -37,24 +37,21 @@ function seed(objects: readonly SeedObject[]): Promise<void> {
   return seedLocalR2(BUCKET, objects, { stateDir, log: (line) => lines.push(line) });
 }
 
+/** Every object in the persisted bucket, key -> its text and stored Content-Type. */
+async function storedObjects(): Promise<Record<string, { text: string; contentType?: string }>> {
+  const objects = await readLocalBucket(stateDir, BUCKET);
+  return Object.fromEntries(
+    Object.entries(objects).map(([key, { bytes, contentType }]) => [
+      key,
+      { text: new TextDecoder().decode(bytes), ...(contentType ? { contentType } : {}) },
+    ]),
+  );
+}
+
 /** Every object in the persisted bucket, key -> text. */
 async function stored(): Promise<Record<string, string>> {
-  const mf = new Miniflare({
-    modules: true,
-    script: 'export default { fetch() { return new Response(null); } }',
-    r2Buckets: { BUCKET },
-    r2Persist: join(stateDir, 'v3', 'r2'),
-  });
-  try {
-    const bucket = await mf.getR2Bucket('BUCKET');
-    const out: Record<string, string> = {};
-    for (const { key } of (await bucket.list()).objects) {
-      out[key] = (await (await bucket.get(key))?.text()) ?? '';
-    }
-    return out;
-  } finally {
-    await mf.dispose();
-  }
+  const objects = await storedObjects();
+  return Object.fromEntries(Object.entries(objects).map(([key, { text }]) => [key, text]));
 }
 
 describe('seedLocalR2', () => {
@@ -107,6 +104,43 @@ describe('seedLocalR2', () => {
       `cannot seed models/v1/missing.onnx: ${missing} does not exist`,
     );
     expect(await stored()).toEqual({});
+  });
+
+  it('puts bytes made in memory as they are', async () => {
+    const list = new TextEncoder().encode('{"version":"v1","files":[]}\n');
+    await seed([{ key: 'images/v1.json', bytes: list }]);
+    expect(lines).toEqual(['  put images/v1.json (28 bytes)']);
+    expect(await stored()).toEqual({ 'images/v1.json': '{"version":"v1","files":[]}\n' });
+    lines = [];
+    await seed([{ key: 'images/v1.json', bytes: list }]);
+    expect(lines).toEqual([]);
+  });
+
+  it("stores a content type as the object's httpMetadata, and none when not given", async () => {
+    await seed([
+      { key: 'images/v1/a.svg', path: await file('a.svg', '<svg/>'), contentType: 'image/svg+xml' },
+      { key: 'images/v1.json', bytes: Uint8Array.of(123, 125), contentType: 'application/json' },
+      { key: 'models/v1/vocab.json', path: await file('vocab.json', '[]') },
+    ]);
+    expect(await storedObjects()).toEqual({
+      'images/v1/a.svg': { text: '<svg/>', contentType: 'image/svg+xml' },
+      'images/v1.json': { text: '{}', contentType: 'application/json' },
+      'models/v1/vocab.json': { text: '[]' },
+    });
+  });
+
+  it('puts the same bytes again when their content type changed', async () => {
+    const page = await file('graphiql.html', '<html></html>');
+    await seed([{ key: 'static/graphiql.html', path: page }]);
+    lines = [];
+    await seed([{ key: 'static/graphiql.html', path: page, contentType: 'text/html' }]);
+    expect(lines).toEqual(['  put static/graphiql.html (13 bytes)']);
+    expect(await storedObjects()).toEqual({
+      'static/graphiql.html': { text: '<html></html>', contentType: 'text/html' },
+    });
+    lines = [];
+    await seed([{ key: 'static/graphiql.html', path: page, contentType: 'text/html' }]);
+    expect(lines).toEqual([]);
   });
 
   it("defaults to wrangler dev's own state folder", () => {
