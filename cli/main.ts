@@ -1,36 +1,42 @@
 #!/usr/bin/env node
 // jointspace's command line: `jointspace <command> [options]` (via `npm run jointspace --`).
-import { demoWorldCommand } from './commands/demo-world.ts';
-import { deployCommand } from './commands/deploy.ts';
-import { evaluateCommand } from './commands/evaluate.ts';
-import { exportCommand } from './commands/export.ts';
-import { serveCommand } from './commands/serve.ts';
-import { startCommand } from './commands/start.ts';
-import { trainCommand } from './commands/train.ts';
 import { UsageError } from './options/kinds.ts';
 
-const COMMANDS: Record<string, { summary: string; run: (argv: string[]) => Promise<void> }> = {
-  'demo-world': { summary: 'write the synthetic demo dataset', run: demoWorldCommand },
-  train: { summary: 'train a model (lstm, gru, bow, mean) on a dataset', run: trainCommand },
+type Run = (argv: string[]) => Promise<void>;
+
+/**
+ * Each command's module is loaded only when that command runs: they pull in TensorFlow.js,
+ * Miniflare, esbuild or wrangler's config, and `jointspace --help` (or a mistyped flag) should
+ * not wait for all of them.
+ */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Run> }> = {
+  'demo-world': {
+    summary: 'write the synthetic demo dataset',
+    load: async () => (await import('./commands/demo-world.ts')).demoWorldCommand,
+  },
+  train: {
+    summary: 'train a model (lstm, gru, bow, mean) on a dataset',
+    load: async () => (await import('./commands/train.ts')).trainCommand,
+  },
   evaluate: {
     summary: 'score a trained model on a split (R@K, median rank)',
-    run: evaluateCommand,
+    load: async () => (await import('./commands/evaluate.ts')).evaluateCommand,
   },
   export: {
     summary: 'write a model version: ONNX encoders, vectors (NDJSON, flat index), manifest',
-    run: exportCommand,
+    load: async () => (await import('./commands/export.ts')).exportCommand,
   },
   start: {
-    summary: 'the local default: demo models trained, exported, served by the worker',
-    run: startCommand,
+    summary: 'the local default: demo models trained, exported, served with the search page',
+    load: async () => (await import('./commands/start.ts')).startCommand,
   },
   serve: {
     summary: 'serve two exported model versions of your own locally, with their pictures',
-    run: serveCommand,
+    load: async () => (await import('./commands/serve.ts')).serveCommand,
   },
   deploy: {
     summary: 'put a model version live on Cloudflare (R2, Vectorize, the worker); --rollback',
-    run: deployCommand,
+    load: async () => (await import('./commands/deploy.ts')).deployCommand,
   },
 };
 
@@ -55,7 +61,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    await command.run(rest);
+    const run = await command.load();
+    await run(rest);
     return 0;
   } catch (e) {
     // Mistakes in the call (and parseArgs' own, which carry a code) get a message, not a stack.

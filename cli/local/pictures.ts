@@ -88,6 +88,7 @@ export async function versionPictures(
     key: pictureListKey(version),
     bytes: new TextEncoder().encode(`${JSON.stringify(list)}\n`),
     contentType: 'application/json',
+    afterEarlier: true,
   });
   return { objects, list, missing, refused };
 }

@@ -19,6 +19,8 @@ interface SeedBase {
   key: string;
   /** Stored as the object's Content-Type (R2 httpMetadata), when given. */
   contentType?: string;
+  /** Stored only once every object before it is (a list of the objects it names). */
+  afterEarlier?: boolean;
 }
 
 export interface SeedFile extends SeedBase {
@@ -37,6 +39,9 @@ async function bytesOf(object: SeedObject): Promise<Uint8Array> {
   return new Uint8Array(await readFile(object.path));
 }
 
+/** Objects seeded at once. */
+const SEED_CONCURRENCY = 8;
+
 export async function seedLocalR2(
   bucketName: string,
   objects: readonly SeedObject[],
@@ -51,7 +56,7 @@ export async function seedLocalR2(
   });
   try {
     const bucket = await mf.getR2Bucket('BUCKET');
-    for (const object of objects) {
+    const seedOne = async (object: SeedObject): Promise<void> => {
       const { key, contentType } = object;
       const bytes = await bytesOf(object);
       const existing = await bucket.head(key);
@@ -62,11 +67,29 @@ export async function seedLocalR2(
         existing.httpMetadata?.contentType === contentType
       ) {
         const stored = await bucket.get(key);
-        if (stored && Buffer.from(await stored.arrayBuffer()).equals(Buffer.from(bytes))) continue;
+        if (stored && Buffer.from(await stored.arrayBuffer()).equals(Buffer.from(bytes))) return;
       }
       await bucket.put(key, bytes, contentType ? { httpMetadata: { contentType } } : {});
       options.log?.(`  put ${key} (${bytes.length} bytes)`);
+    };
+    // A few at a time: each call is a round trip to Miniflare's proxy, and a thousand photos
+    // one by one wait mostly on those. An object marked afterEarlier (a picture list) waits
+    // until every object before it is stored.
+    let batch: SeedObject[] = [];
+    const flush = async () => {
+      await Promise.all(batch.map(seedOne));
+      batch = [];
+    };
+    for (const object of objects) {
+      if (object.afterEarlier) {
+        await flush();
+        await seedOne(object);
+        continue;
+      }
+      batch.push(object);
+      if (batch.length === SEED_CONCURRENCY) await flush();
     }
+    await flush();
   } finally {
     await mf.dispose();
   }

@@ -58,7 +58,7 @@ export interface FuzzCase {
   transport: Transport;
   /** What the document (if any) is: a payload kind, and for structure mutations which one. */
   payload: string;
-  /** How many model fields (search, annotate, analogy) the document asks for, valid or not. */
+  /** How many model fields (search, annotate, similar, analogy) the document asks for, valid or not. */
   modelFields: number;
   request: Request;
   /** Method, URL, content type and the first 300 characters of the body, for failure messages. */

@@ -19,6 +19,12 @@ query Annotate {
   }
 }
 
+query Similar {
+  similar(imageId: "demo_000000.svg", first: 5) {
+    edges { score node { id file url } }
+  }
+}
+
 query Analogy {
   analogy(imageId: "demo_000000.svg", minus: ["red"], plus: ["blue"], pool: 20, k: 4) {
     minus { tokens unknownWords }

@@ -30,7 +30,7 @@ describe('GraphiQL', () => {
     expect(GRAPHIQL_TITLE).toBe('jointspace');
   });
 
-  it('opens on one named operation per query: search, annotate, analogy and models', () => {
+  it('opens on one named operation per query: search, annotate, similar, analogy and models', () => {
     const shown = operations().map((op) => [
       op.name?.value,
       op.selectionSet.selections.map((s) => (s as FieldNode).name.value),
@@ -38,6 +38,7 @@ describe('GraphiQL', () => {
     expect(shown).toEqual([
       ['Search', ['search']],
       ['Annotate', ['annotate']],
+      ['Similar', ['similar']],
       ['Analogy', ['analogy']],
       ['Models', ['models']],
     ]);

@@ -117,7 +117,7 @@ describe('model queries per operation', () => {
     const { body } = await client.query(aliased(MAX_MODEL_QUERIES + 1));
     expect(body.data).toBeUndefined();
     expect(body.errors?.[0]?.message).toBe(
-      `The operation asks for ${MAX_MODEL_QUERIES + 1} model queries (search, annotate, analogy); at most ${MAX_MODEL_QUERIES} are answered per operation.`,
+      `The operation asks for ${MAX_MODEL_QUERIES + 1} model queries (search, annotate, similar, analogy); at most ${MAX_MODEL_QUERIES} are answered per operation.`,
     );
     const viaFragments = await client.query(`
       query { ...A ... on Query { c: analogy(imageId: "img_00.jpg") { matches { score } } } }
