@@ -12,6 +12,9 @@ export default defineConfig(async () => {
   await buildWebPage();
   return {
     test: {
+      // Two Node files at a time even on two cores (vitest's default there is one): many wait on
+      // child processes (the command line, wrangler dev, Chromium) rather than compute.
+      maxWorkers: 2,
       projects: [
         {
           test: {
@@ -43,6 +46,8 @@ export default defineConfig(async () => {
           ],
           test: {
             name: 'workerd',
+            // One workerd runner at a time, as before the Node files went two at a time.
+            maxWorkers: 1,
             include: [
               'test/core/**/*.test.ts',
               'test/worker/**/*.test.ts',
