@@ -1,10 +1,10 @@
-import { FLAT_INDEX_ENCODINGS } from '../../core/model-files.ts';
 import { WRANGLER_STATE } from '../local/seed-r2.ts';
 import { type LocalServeOptions, runLocalWorker } from '../local/serve-versions.ts';
 import { readVersionPair, VersionPairError } from '../local/version-pair.ts';
 import { command } from '../options/command.ts';
-import { oneOf, text, UsageError, wholeNumber } from '../options/kinds.ts';
+import { text, UsageError } from '../options/kinds.ts';
 import { option, toggle } from '../options/option-table.ts';
+import { servingOptions } from '../options/serving-options.ts';
 
 const versions = 'Model versions';
 const serving = 'Serving';
@@ -31,21 +31,7 @@ export const SERVE_OPTIONS = {
     help: 'a folder of pictures named as the images (file names); images without one still answer',
     group: versions,
   }),
-  port: option({
-    flag: 'port',
-    kind: wholeNumber({ min: 1, max: 65535 }),
-    default: 8787,
-    help: 'where the worker listens',
-    group: serving,
-  }),
-  vectors: option({
-    flag: 'vectors',
-    value: 'E',
-    kind: oneOf(FLAT_INDEX_ENCODINGS),
-    default: 'float32',
-    help: 'how the flat index stores vectors; int8 is 4x smaller',
-    group: serving,
-  }),
+  ...servingOptions(serving),
   persistTo: option({
     flag: 'persist-to',
     kind: text('DIR'),

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { FLAT_INDEX_ENCODINGS } from '../../core/model-files.ts';
 import { WORLD_FILES } from '../../trainer/data/demo-world-files.ts';
 import { stopWasmThreads } from '../../trainer/tf/wasm-threads.ts';
 import {
@@ -10,28 +9,14 @@ import {
 import { type LocalServeOptions, runLocalWorker } from '../local/serve-versions.ts';
 import { readVersionPair } from '../local/version-pair.ts';
 import { command } from '../options/command.ts';
-import { oneOf, wholeNumber } from '../options/kinds.ts';
-import { option, toggle } from '../options/option-table.ts';
+import { toggle } from '../options/option-table.ts';
+import { servingOptions } from '../options/serving-options.ts';
 
 const group = 'Options';
 
 /** Every flag the command takes. */
 export const START_OPTIONS = {
-  port: option({
-    flag: 'port',
-    kind: wholeNumber({ min: 1, max: 65535 }),
-    default: 8787,
-    help: 'where the worker listens',
-    group,
-  }),
-  vectors: option({
-    flag: 'vectors',
-    value: 'E',
-    kind: oneOf(FLAT_INDEX_ENCODINGS),
-    default: 'float32',
-    help: 'how the flat index stores vectors; int8 is 4x smaller',
-    group,
-  }),
+  ...servingOptions(group),
   noServe: toggle({
     flag: 'no-serve',
     help: 'prepare and seed only, do not start the worker',
