@@ -8,7 +8,7 @@ import type { ModelSpace } from '../model/model-space.ts';
 import { queryIds } from '../model/query-text.ts';
 import { encodeSentence, projectImages } from '../onnx/encode.ts';
 import { QueryError } from '../query-error.ts';
-import type { VectorMatch } from '../vector-index/vector-index.ts';
+import type { VectorFilter, VectorIndex, VectorMatch } from '../vector-index/vector-index.ts';
 import { ServerTiming } from './server-timing.ts';
 import type {
   CaptionRecord,
@@ -57,6 +57,22 @@ function unitFeatures(features: readonly number[]): Float32Array {
   for (const x of features) sum += (x / largest) ** 2;
   const norm = largest * Math.sqrt(sum);
   return Float32Array.from(features, (x) => x / norm);
+}
+
+/**
+ * The `count` stored images nearest `vector`, the image `imageId` left out: one more is asked
+ * for, since the image itself is (nearly always) among its own nearest and is no answer, and it
+ * is dropped wherever it ranks (an identical picture may tie with it first).
+ */
+async function nearestOthers<M>(
+  images: VectorIndex<M>,
+  vector: Float32Array,
+  imageId: string,
+  count: number,
+  filter?: VectorFilter,
+): Promise<VectorMatch<M>[]> {
+  const matches = await images.query(vector, Math.min(count + 1, QUERY_LIMITS.maxResults), filter);
+  return matches.filter((m) => m.id !== imageId).slice(0, count);
 }
 
 function imageRecord(id: string, m: ImageMetadata): ImageRecord {
@@ -133,15 +149,12 @@ export class ModelServices implements JointspaceServices {
     const space = await this.retrieval();
     const filter = splitFilter(split, space.manifest);
     const vector = await this.imageVector(space, imageId);
-    // One more than asked: the image itself is (nearly always) among its own nearest, and is
-    // no answer. It is dropped wherever it ranks: an identical picture may tie with it first.
-    const asked = Math.min(topK + 1, QUERY_LIMITS.maxResults);
-    const matches = await this.timing.time('index', () =>
-      space.images.query(vector, asked, filter),
-    );
-    const others = matches.filter((m) => m.id !== imageId);
     // At most maxResults - 1 (99): the same list whether or not the image was among the 100.
-    return scoredImages(others.slice(0, Math.min(topK, QUERY_LIMITS.maxResults - 1)));
+    const count = Math.min(topK, QUERY_LIMITS.maxResults - 1);
+    const others = await this.timing.time('index', () =>
+      nearestOthers(space.images, vector, imageId, count, filter),
+    );
+    return scoredImages(others);
   }
 
   async annotateFeatures(features: readonly number[], topK: number, split?: string) {
@@ -213,10 +226,7 @@ export class ModelServices implements JointspaceServices {
         unknownWords: [],
       });
     }
-    // One more than the pool: the source image itself is likely near the top, and is no answer.
-    const matches = (await space.images.query(q, Math.min(pool + 1, QUERY_LIMITS.maxResults)))
-      .filter((x) => x.id !== imageId)
-      .slice(0, pool);
+    const matches = await nearestOthers(space.images, q, imageId, pool);
     const stored = await space.images.getByIds(matches.map((x) => x.id));
     const byId = new Map(stored.map((s) => [s.id, s]));
     const candidates = matches.flatMap((match) => {

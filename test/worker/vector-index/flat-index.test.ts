@@ -147,6 +147,17 @@ describe('FlatIndex split filter', () => {
     expect((await index.query(rows[7]!, 1))[0]!.id).toBe('v7');
   });
 
+  it('answers a split that holds every vector as the unfiltered query does', async () => {
+    const one = rows.map((values, i) => ({ id: `v${i}`, values, metadata: { split: 'train' } }));
+    for (const encoding of ['float32', 'int8'] as const) {
+      const index = flatIndexOf(one, d, encoding);
+      for (const q of queries) {
+        expect(await index.query(q, 20, { split: 'train' })).toEqual(await index.query(q, 20));
+      }
+      expect(await index.query(queries[0]!, 5, { split: 'val' })).toEqual([]);
+    }
+  });
+
   it('leaves the unfiltered answer as it was after a filtered query', async () => {
     const index = flatIndexOf(records, d, 'int8');
     const before = await index.query(queries[0]!, 50);
