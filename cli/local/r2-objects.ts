@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { ModelManifest } from '../../core/manifest.ts';
 import type { FlatIndexEncoding } from '../../core/model-files.ts';
 import { modelFileKey } from '../../core/r2-layout.ts';
 import { servedFiles } from '../../core/version-check.ts';
@@ -20,7 +21,18 @@ export async function r2ObjectsOf(
 
 /** The same for a version folder anywhere (`jointspace serve`): its manifest names the version. */
 export async function r2ObjectsAt(dir: string, encoding: FlatIndexEncoding): Promise<SeedFile[]> {
-  const manifest = await readModelVersion(dir);
+  return servedObjects(dir, await readModelVersion(dir), encoding);
+}
+
+/**
+ * The objects of a version folder whose files were checked against `manifest` already
+ * (readModelVersion, as readVersionPair does): nothing is read or hashed again.
+ */
+export function servedObjects(
+  dir: string,
+  manifest: ModelManifest,
+  encoding: FlatIndexEncoding,
+): SeedFile[] {
   return servedFiles(manifest, encoding).map((file) => ({
     key: modelFileKey(manifest.version, file),
     path: join(dir, file),

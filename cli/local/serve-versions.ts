@@ -5,7 +5,7 @@ import type { FlatIndexEncoding } from '../../core/model-files.ts';
 import { GRAPHIQL_PAGE_KEY } from '../../core/r2-layout.ts';
 import { writeOfflineGraphiQL } from './graphiql-page.ts';
 import { versionPictures } from './pictures.ts';
-import { r2ObjectsAt } from './r2-objects.ts';
+import { servedObjects } from './r2-objects.ts';
 import { type SeedObject, seedLocalR2, WRANGLER_STATE } from './seed-r2.ts';
 import { type DevServer, localWorkerVars, startWranglerDev } from './serve.ts';
 import type { VersionPair } from './version-pair.ts';
@@ -36,9 +36,10 @@ export interface LocalServeOptions {
 /** What goes into the bucket, pictures counted for the log. */
 async function bucketObjects(options: LocalServeOptions, scratch: string): Promise<SeedObject[]> {
   const { pair, encoding, log } = options;
+  // readVersionPair checked every file against its manifest: not hashed a second time here.
   const objects: SeedObject[] = [
-    ...(await r2ObjectsAt(pair.retrieval.dir, encoding)),
-    ...(await r2ObjectsAt(pair.regularities.dir, encoding)),
+    ...servedObjects(pair.retrieval.dir, pair.retrieval.manifest, encoding),
+    ...servedObjects(pair.regularities.dir, pair.regularities.manifest, encoding),
   ];
   if (options.picturesDir !== undefined) {
     const { version } = pair.retrieval.manifest;

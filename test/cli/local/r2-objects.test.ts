@@ -3,7 +3,12 @@ import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localR2Objects, r2ObjectsAt, r2ObjectsOf } from '../../../cli/local/r2-objects.ts';
+import {
+  localR2Objects,
+  r2ObjectsAt,
+  r2ObjectsOf,
+  servedObjects,
+} from '../../../cli/local/r2-objects.ts';
 import { exportTinyVersions, type TinyVersions } from '../../support/tiny-versions.ts';
 
 /** The R2 objects of exported versions: which files, under which keys, checked first. */
@@ -94,6 +99,15 @@ describe('r2ObjectsAt', () => {
     expect(await r2ObjectsAt(join(tiny.artifacts, version), 'int8')).toEqual(
       await r2ObjectsOf(tiny.artifacts, version, 'int8'),
     );
+  });
+
+  it('is servedObjects of the manifest it read: the same objects, named without reading again', async () => {
+    const dir = join(tiny.artifacts, tiny.retrieval.version);
+    for (const encoding of ['float32', 'int8'] as const) {
+      expect(servedObjects(dir, tiny.retrieval, encoding)).toEqual(
+        await r2ObjectsAt(dir, encoding),
+      );
+    }
   });
 
   it('refuses a folder that is not a model version, naming it', async () => {
