@@ -9,6 +9,7 @@
 import { MODEL_VERSION_PATTERN } from '../../core/model-files.ts';
 import { parsePictureList, pictureFileProblem } from '../../core/pictures.ts';
 import { pictureListKey } from '../../core/r2-layout.ts';
+import { SpaceLoader } from '../model/space-loader.ts';
 
 /** What the resolvers ask of a version's pictures. */
 export interface PictureLookup {
@@ -35,21 +36,17 @@ export interface PictureCatalogOptions {
   maxListBytes?: number;
 }
 
-/** One look at the list: the names found, and whether they are final (a good list). */
-interface Look {
-  files: ReadonlySet<string>;
-  final: boolean;
-  at: number;
-}
-
 const NO_PICTURES: ReadonlySet<string> = new Set();
 
+/** No list under the key: no pictures yet (not logged: most versions have none). */
+class NoPictureList extends Error {}
+
 export class PictureCatalog implements PictureLookup {
-  private last: Look | null = null;
-  /** The read in flight, which every caller meanwhile shares. */
-  private reading: Promise<ReadonlySet<string>> | null = null;
-  private readonly now: () => number;
-  private readonly recheckMs: number;
+  /**
+   * The model loader's state machine: one read in flight, shared; a good list kept; a missing
+   * or bad one remembered (no pictures) and read again after `recheckMs`.
+   */
+  private readonly loader: SpaceLoader<ReadonlySet<string>>;
   private readonly maxListBytes: number;
 
   constructor(
@@ -57,9 +54,19 @@ export class PictureCatalog implements PictureLookup {
     private readonly bucket: Pick<R2Bucket, 'get'>,
     options: PictureCatalogOptions = {},
   ) {
-    this.now = options.now ?? Date.now;
-    this.recheckMs = options.recheckMs ?? PICTURE_CATALOG_LIMITS.recheckMs;
+    const recheckMs = options.recheckMs ?? PICTURE_CATALOG_LIMITS.recheckMs;
     this.maxListBytes = options.maxListBytes ?? PICTURE_CATALOG_LIMITS.maxListBytes;
+    const key = pictureListKey(version);
+    this.loader = new SpaceLoader(() => this.readList(key), {
+      backoff: { firstMs: recheckMs, maxMs: recheckMs },
+      ...(options.now ? { now: options.now } : {}),
+      onFailure: (e) => {
+        if (e instanceof NoPictureList) return;
+        console.error(
+          `[pictures] the picture list ${key} cannot be used, so no picture is shown; it is read again in ${recheckMs / 1000} s: ${e instanceof Error ? e.message : String(e)}`,
+        );
+      },
+    });
   }
 
   async has(file: string): Promise<boolean> {
@@ -68,36 +75,13 @@ export class PictureCatalog implements PictureLookup {
 
   /** The file names that have a picture (empty while the list is missing or bad). */
   files(): Promise<ReadonlySet<string>> {
-    const last = this.last;
-    if (last !== null && (last.final || this.now() - last.at < this.recheckMs)) {
-      return Promise.resolve(last.files);
-    }
-    this.reading ??= this.look().finally(() => {
-      this.reading = null;
-    });
-    return this.reading;
+    return this.loader.get().catch(() => NO_PICTURES);
   }
 
-  private async look(): Promise<ReadonlySet<string>> {
-    const key = pictureListKey(this.version);
-    let look: Look;
-    try {
-      const files = await this.readList(key);
-      look = { files: files ?? NO_PICTURES, final: files !== null, at: this.now() };
-    } catch (e) {
-      console.error(
-        `[pictures] the picture list ${key} cannot be used, so no picture is shown; it is read again in ${this.recheckMs / 1000} s: ${e instanceof Error ? e.message : String(e)}`,
-      );
-      look = { files: NO_PICTURES, final: false, at: this.now() };
-    }
-    this.last = look;
-    return look.files;
-  }
-
-  /** The names of a good list; null when there is no list; throws when it cannot be used. */
-  private async readList(key: string): Promise<ReadonlySet<string> | null> {
+  /** The names of a good list; throws NoPictureList when there is none, or why it is unusable. */
+  private async readList(key: string): Promise<ReadonlySet<string>> {
     const object = await this.bucket.get(key);
-    if (object === null) return null;
+    if (object === null) throw new NoPictureList(key);
     if (object.size > this.maxListBytes) {
       await object.body.cancel();
       throw new Error(`it is ${object.size} bytes, more than ${this.maxListBytes}`);
