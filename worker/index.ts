@@ -4,7 +4,7 @@
 // GraphQL handler, after the client's rate limit and within the request deadline. The web page
 // is served as static assets (wrangler.toml [assets]) before the worker runs, so the worker sees
 // `/` only when the page was not built.
-import { pictureCatalogOf } from './api/picture-catalog.ts';
+import { picturesForRequest } from './api/picture-catalog.ts';
 import { ServerTiming } from './api/server-timing.ts';
 import { getServices } from './api/services-factory.ts';
 import { createGraphQLHandler, GRAPHQL_PATH } from './graphql/handler.ts';
@@ -20,7 +20,7 @@ const VERSION = '0.1.0';
 const timings = new WeakMap<ExecutionContext, ServerTiming>();
 const graphql = createGraphQLHandler<Cloudflare.Env>(
   (_request, env, ctx) => getServices(env, ctx, timings.get(ctx)),
-  (_request, env) => pictureCatalogOf(env),
+  (_request, env, ctx) => picturesForRequest(env, ctx),
 );
 
 export default {

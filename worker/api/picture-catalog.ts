@@ -69,13 +69,17 @@ export class PictureCatalog implements PictureLookup {
     });
   }
 
-  async has(file: string): Promise<boolean> {
-    return (await this.files()).has(file);
+  /**
+   * `keepAlive` (the request's ctx.waitUntil) receives a read the call starts or joins, so that a
+   * request that ends first cannot strand the read every later caller waits for.
+   */
+  async has(file: string, keepAlive?: (work: Promise<unknown>) => void): Promise<boolean> {
+    return (await this.files(keepAlive)).has(file);
   }
 
   /** The file names that have a picture (empty while the list is missing or bad). */
-  files(): Promise<ReadonlySet<string>> {
-    return this.loader.get().catch(() => NO_PICTURES);
+  files(keepAlive?: (work: Promise<unknown>) => void): Promise<ReadonlySet<string>> {
+    return this.loader.get(keepAlive).catch(() => NO_PICTURES);
   }
 
   /** The names of a good list; throws NoPictureList when there is none, or why it is unusable. */
@@ -117,4 +121,15 @@ export function pictureCatalogOf(
     catalogs.set(version, catalog);
   }
   return catalog;
+}
+
+/** The served version's pictures as one request looks them up: its reads kept alive by `ctx`. */
+export function picturesForRequest(
+  env: Pick<Cloudflare.Env, 'MODELS' | 'RETRIEVAL_MODEL'>,
+  ctx: Pick<ExecutionContext, 'waitUntil'>,
+): PictureLookup | null {
+  const catalog = pictureCatalogOf(env);
+  if (catalog === null) return null;
+  const keepAlive = (work: Promise<unknown>) => ctx.waitUntil(work);
+  return { version: catalog.version, has: (file) => catalog.has(file, keepAlive) };
 }

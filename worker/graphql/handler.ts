@@ -30,7 +30,11 @@ export type ServicesFactory<E> = (
 ) => JointspaceServices;
 
 /** The pictures `Image.url` may name, per request (null: none, and every url is the metadata's). */
-export type PicturesFactory<E> = (request: Request, env: E) => PictureLookup | null;
+export type PicturesFactory<E> = (
+  request: Request,
+  env: E,
+  ctx: ExecutionContext,
+) => PictureLookup | null;
 
 export type FetchHandler<E> = (
   request: Request,
@@ -71,7 +75,7 @@ export function createGraphQLHandler<E extends PostureEnv>(
     ],
     context: ({ request, env, ctx }) => ({
       services: getServices(request, env, ctx),
-      pictures: getPictures(request, env),
+      pictures: getPictures(request, env, ctx),
     }),
   });
   return async (request, env, ctx) => {

@@ -6,6 +6,7 @@ import {
   PictureCatalog,
   type PictureCatalogOptions,
   pictureCatalogOf,
+  picturesForRequest,
 } from '../../../worker/api/picture-catalog.ts';
 
 const MINUTE = PICTURE_CATALOG_LIMITS.recheckMs;
@@ -186,5 +187,27 @@ describe('pictureCatalogOf', () => {
     expect(pictureCatalogOf({ MODELS: env.MODELS })).toBeNull();
     expect(pictureCatalogOf({ MODELS: env.MODELS, RETRIEVAL_MODEL: '' })).toBeNull();
     expect(pictureCatalogOf({ MODELS: env.MODELS, RETRIEVAL_MODEL: '../models' })).toBeNull();
+  });
+});
+
+describe('picturesForRequest', () => {
+  it("hands the list's read to the request's waitUntil, so an ended request cannot strand it", async () => {
+    const version = 'kept-alive';
+    await putList(version, { version, files: ['a.jpg'] });
+    const kept: Promise<unknown>[] = [];
+    const lookup = picturesForRequest(
+      { MODELS: env.MODELS, RETRIEVAL_MODEL: version },
+      { waitUntil: (work) => kept.push(work) },
+    );
+    expect(lookup?.version).toBe(version);
+    expect(await lookup?.has('a.jpg')).toBe(true);
+    expect(kept).toHaveLength(1);
+    // Once the list is kept, there is no read to keep alive.
+    expect(await lookup?.has('b.jpg')).toBe(false);
+    expect(kept).toHaveLength(1);
+  });
+
+  it('is null where pictureCatalogOf is', () => {
+    expect(picturesForRequest({ MODELS: env.MODELS }, { waitUntil: () => undefined })).toBeNull();
   });
 });
