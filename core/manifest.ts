@@ -59,6 +59,28 @@ export interface ManifestFile {
   sha256: string;
 }
 
+/**
+ * The picture-to-vector graph of a version (MODEL_FILES.imageEncoder): the CNN that made the
+ * training features followed by the image projection, so that a picture gives the vector its
+ * features would. Present only when the features came from the project's own extractor.
+ */
+export interface ManifestImageEncoder {
+  file: string;
+  input: string;
+  output: string;
+  /** The extractor whose CNN it holds (trainer/pictures/extractor-id.ts), e.g. "nsfwjs-mobilenetv2-mid". */
+  extractor: string;
+  /** Its input: uint8 RGB pixels [batch, height, width, 3], made by core's fitPicture. */
+  height: number;
+  width: number;
+  /** How a picture of another size is brought to height x width (core/picture-pixels.ts). */
+  resize: string;
+  /** How its CNN weights are stored (the projection follows model.weights). */
+  weights: WeightPrecision;
+  /** Its agreement with the trainer's TensorFlow.js extractor + projection, checked at export. */
+  parity: { pictures: number; maxAbsDifference: number; minCosine: number };
+}
+
 export interface ModelManifest {
   format: typeof MANIFEST_FORMAT;
   formatVersion: typeof MANIFEST_FORMAT_VERSION;
@@ -72,6 +94,11 @@ export interface ModelManifest {
     wordDim: number;
     /** CNN feature width the image projection takes. */
     featureDim: number;
+    /**
+     * The extractor the training features came from, when known (the `features` command records
+     * it); null for features made elsewhere. Absent in versions exported before it existed.
+     */
+    extractor?: string | null;
     vocabSize: number;
     /** Sentences were cut to this many tokens in training; queries should be too. */
     maxTokens: number;
@@ -82,6 +109,8 @@ export interface ModelManifest {
     irVersion: number;
     sentenceEncoder: { file: string; input: string; output: string };
     imageProjection: { file: string; input: string; output: string };
+    /** Null (or absent, in versions exported before it existed): the version takes no pictures. */
+    imageEncoder?: ManifestImageEncoder | null;
   };
   vocabulary: { file: string; hash: string; tokenizer: string; size: number; minCount: number };
   vectors: {
@@ -163,6 +192,15 @@ export function parseManifest(json: unknown): ModelManifest {
       if (typeof io[f] !== 'string') fail(`onnx.${k}.${f} must be a string`);
     }
   }
+  if (onnx.imageEncoder !== undefined && onnx.imageEncoder !== null) {
+    const enc = record(onnx.imageEncoder, 'onnx.imageEncoder');
+    for (const f of ['file', 'input', 'output', 'extractor', 'resize']) {
+      if (typeof enc[f] !== 'string') fail(`onnx.imageEncoder.${f} must be a string`);
+    }
+    positiveInt(enc.height, 'onnx.imageEncoder.height');
+    positiveInt(enc.width, 'onnx.imageEncoder.width');
+    oneOf(enc.weights, WEIGHT_PRECISIONS, 'onnx.imageEncoder.weights');
+  }
   const vocabulary = record(m.vocabulary, 'vocabulary');
   hex64(vocabulary.hash, 'vocabulary.hash');
   positiveInt(vocabulary.size, 'vocabulary.size');
@@ -174,6 +212,7 @@ export function parseManifest(json: unknown): ModelManifest {
     (onnx.sentenceEncoder as Record<string, unknown>).file,
     (onnx.imageProjection as Record<string, unknown>).file,
   ];
+  if (isRecord(onnx.imageEncoder)) named.push(onnx.imageEncoder.file);
   for (const k of VECTOR_KINDS) {
     const v = record(vectors[k], `vectors.${k}`);
     if (typeof v.file !== 'string') fail(`vectors.${k}.file must be a string`);

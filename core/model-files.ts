@@ -10,13 +10,17 @@ export const MODEL_FILES = {
   vocabulary: 'vocab.json',
   sentenceEncoder: 'sentence_encoder.onnx',
   imageProjection: 'image_projection.onnx',
+  /** Pixels -> image vector (CNN + projection); only when the features came from our extractor. */
+  imageEncoder: 'image_encoder.onnx',
   images: 'images.ndjson',
   captions: 'captions.ndjson',
 } as const;
 
-/** Graph input and output names of the two ONNX files. */
+/** Graph input and output names of the ONNX files. */
 export const SENTENCE_ENCODER_IO = { input: 'token_ids', output: 'sentence_vector' } as const;
 export const IMAGE_PROJECTION_IO = { input: 'image_features', output: 'image_vector' } as const;
+/** The image encoder takes uint8 RGB pixels [batch, height, width, 3] (core/picture-pixels.ts). */
+export const IMAGE_ENCODER_IO = { input: 'pixels', output: 'image_vector' } as const;
 
 /** The two spaces: `retrieval` serves search and annotation, `regularities` analogy. */
 export const SPACES = ['retrieval', 'regularities'] as const;
@@ -28,14 +32,15 @@ export type VectorKind = (typeof VECTOR_KINDS)[number];
 
 /**
  * What a server of each space reads: analogy needs only the images of the bag-of-words space;
- * retrieval needs captions (annotation) and the image projection (annotation by raw features).
+ * retrieval needs captions (annotation), the image projection (annotation by raw features) and
+ * the image encoder when the version has one (annotate and similar by an uploaded picture).
  */
 export const SPACE_SERVES: Record<
   Space,
-  { kinds: readonly VectorKind[]; imageProjection: boolean }
+  { kinds: readonly VectorKind[]; imageProjection: boolean; imageEncoder: boolean }
 > = {
-  retrieval: { kinds: ['images', 'captions'], imageProjection: true },
-  regularities: { kinds: ['images'], imageProjection: false },
+  retrieval: { kinds: ['images', 'captions'], imageProjection: true, imageEncoder: true },
+  regularities: { kinds: ['images'], imageProjection: false, imageEncoder: false },
 };
 
 /** How a flat index file stores its vectors (core/flat-index.ts). */

@@ -72,8 +72,9 @@ export function flatFileOf(
 
 /**
  * Every file a server of this version reads, the manifest first: the vocabulary, the ONNX
- * files its space needs, and, when its vectors are served from flat index files (`flat` is
- * their encoding; null for Vectorize), the flat files of the kinds its space serves.
+ * files its space needs (the retrieval space's image encoder too, when the version has one: it
+ * serves queries by picture; analogy starts from stored images and never needs it), and, when its vectors are served from flat index files (`flat` is their encoding;
+ * null for Vectorize), the flat files of the kinds its space serves.
  */
 export function servedFiles(manifest: ModelManifest, flat: FlatIndexEncoding | null): string[] {
   const serves = SPACE_SERVES[manifest.space];
@@ -83,6 +84,8 @@ export function servedFiles(manifest: ModelManifest, flat: FlatIndexEncoding | n
     manifest.onnx.sentenceEncoder.file,
   ];
   if (serves.imageProjection) files.push(manifest.onnx.imageProjection.file);
+  if (serves.imageEncoder && manifest.onnx.imageEncoder)
+    files.push(manifest.onnx.imageEncoder.file);
   if (flat !== null) for (const kind of serves.kinds) files.push(flatFileOf(manifest, kind, flat));
   return files;
 }

@@ -1,10 +1,39 @@
 import { describe, expect, it } from 'vitest';
 import { JointspaceFormatError } from '../../core/errors.ts';
-import { type ModelManifest, parseManifest } from '../../core/manifest.ts';
-import { MODEL_FILES } from '../../core/model-files.ts';
+import {
+  type ManifestImageEncoder,
+  type ModelManifest,
+  parseManifest,
+} from '../../core/manifest.ts';
+import { IMAGE_ENCODER_IO, MODEL_FILES } from '../../core/model-files.ts';
 import { exampleManifest, exampleManifestWithFlat } from '../support/manifests.ts';
 
 const valid = exampleManifest;
+
+const IMAGE_ENCODER: ManifestImageEncoder = {
+  file: MODEL_FILES.imageEncoder,
+  ...IMAGE_ENCODER_IO,
+  extractor: 'nsfwjs-mobilenetv2-mid',
+  height: 224,
+  width: 224,
+  resize: 'exif-orient+centre-square+area-average@224',
+  weights: 'int8',
+  parity: { pictures: 8, maxAbsDifference: 1e-6, minCosine: 1 },
+};
+
+/** The example manifest with an image encoder and its file entry. */
+function withImageEncoder(): ModelManifest {
+  const m = structuredClone(valid());
+  m.onnx.imageEncoder = { ...IMAGE_ENCODER };
+  m.files[MODEL_FILES.imageEncoder] = { bytes: 4_400_000, sha256: 'a'.repeat(64) };
+  return m;
+}
+
+function edited(edit: (e: Record<string, unknown>) => void): unknown {
+  const m = withImageEncoder();
+  edit(m.onnx.imageEncoder as unknown as Record<string, unknown>);
+  return m;
+}
 
 function broken(edit: (m: Record<string, unknown> & ModelManifest) => void): unknown {
   const m = structuredClone(valid()) as Record<string, unknown> & ModelManifest;
@@ -24,6 +53,38 @@ describe('parseManifest', () => {
       int8: 'flat/images.int8.bin',
     });
     expect(parseManifest(valid()).vectors.images.flat).toBeUndefined();
+  });
+
+  it('accepts an image encoder named in files, and versions without one', () => {
+    const m = withImageEncoder();
+    expect(parseManifest(m).onnx.imageEncoder?.extractor).toBe('nsfwjs-mobilenetv2-mid');
+    expect(
+      parseManifest({ ...valid(), onnx: { ...valid().onnx, imageEncoder: null } }).onnx
+        .imageEncoder,
+    ).toBeNull();
+    expect(parseManifest(valid()).onnx.imageEncoder).toBeUndefined();
+  });
+
+  it('names what is wrong with an image encoder', () => {
+    const cases: [unknown, RegExp][] = [
+      [
+        edited((e) => Object.assign(e, { height: 0 })),
+        /onnx.imageEncoder.height must be a positive integer/,
+      ],
+      [
+        edited((e) => Object.assign(e, { weights: 'int4' })),
+        /onnx.imageEncoder.weights must be one of/,
+      ],
+      [
+        edited((e) => Object.assign(e, { extractor: 3 })),
+        /onnx.imageEncoder.extractor must be a string/,
+      ],
+      [
+        edited((e) => Object.assign(e, { file: 'other.onnx' })),
+        /"other.onnx" is named but not listed in files/,
+      ],
+    ];
+    for (const [input, message] of cases) expect(() => parseManifest(input)).toThrow(message);
   });
 
   it('names what is wrong', () => {

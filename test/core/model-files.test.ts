@@ -31,8 +31,13 @@ describe('SPACE_SERVES', () => {
     expect(SPACE_SERVES.retrieval).toEqual({
       kinds: ['images', 'captions'],
       imageProjection: true,
+      imageEncoder: true,
     });
-    expect(SPACE_SERVES.regularities).toEqual({ kinds: ['images'], imageProjection: false });
+    expect(SPACE_SERVES.regularities).toEqual({
+      kinds: ['images'],
+      imageProjection: false,
+      imageEncoder: false,
+    });
   });
 });
 

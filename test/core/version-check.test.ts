@@ -77,6 +77,25 @@ describe('servedFiles', () => {
     ]);
   });
 
+  it('adds the image encoder of a retrieval version that has one, and only there', () => {
+    const m = exampleManifestWithFlat();
+    m.onnx.imageEncoder = {
+      file: 'image_encoder.onnx',
+      input: 'pixels',
+      output: 'image_vector',
+      extractor: 'nsfwjs-mobilenetv2-mid',
+      height: 224,
+      width: 224,
+      resize: 'exif-orient+centre-square+area-average@224',
+      weights: 'int8',
+      parity: { pictures: 6, maxAbsDifference: 1e-6, minCosine: 1 },
+    };
+    expect(servedFiles(m, null)).toContain('image_encoder.onnx');
+    expect(servedFiles({ ...m, space: 'regularities' }, null)).not.toContain('image_encoder.onnx');
+    m.onnx.imageEncoder = null;
+    expect(servedFiles(m, null)).not.toContain('image_encoder.onnx');
+  });
+
   it('takes the names the manifest records, not fixed ones', () => {
     const m = exampleManifestWithFlat();
     m.vocabulary.file = 'words.json';
