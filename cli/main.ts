@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // jointspace's command line: `jointspace <command> [options]` (via `npm run jointspace --`).
-import { UsageError } from './options/kinds.ts';
+import { Interrupted, UsageError } from './options/kinds.ts';
 
 type Run = (argv: string[]) => Promise<void>;
 
@@ -13,6 +13,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Run> }> = 
   'demo-world': {
     summary: 'write the synthetic demo dataset',
     load: async () => (await import('./commands/demo-world.ts')).demoWorldCommand,
+  },
+  features: {
+    summary: "CNN features of a folder of photos or a dataset's pictures (resumable)",
+    load: async () => (await import('./commands/features.ts')).featuresCommand,
   },
   train: {
     summary: 'train a model (lstm, gru, bow, mean) on a dataset',
@@ -67,6 +71,10 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     // Mistakes in the call (and parseArgs' own, which carry a code) get a message, not a stack.
     const err = e as Error & { code?: string };
+    if (e instanceof Interrupted) {
+      console.error(`jointspace ${name}: ${err.message}`);
+      return 130;
+    }
     if (e instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(
         `jointspace ${name}: ${err.message}\nRun 'jointspace ${name} --help' for usage.`,

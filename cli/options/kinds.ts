@@ -12,6 +12,17 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * A command stopped by Ctrl-C before its work was done, which running it again takes up: the
+ * message says so, and the exit code is 130 (as for SIGINT), so that a script does not go on.
+ */
+export class Interrupted extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Interrupted';
+  }
+}
+
 export interface ValueKind<T> {
   /** The value's placeholder in help, 'N' in `--epochs N` (default: the flag's first letter). */
   readonly placeholder?: string;

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import type { DatasetFormat, SplitName } from '../../trainer/data/dataset.ts';
 import { DATASET_FORMATS, type LoadOptions } from '../../trainer/data/load.ts';
+import { HASH_SPLIT_TEXT } from '../../trainer/data/picture-folder.ts';
 import type { ProgressStream } from '../../trainer/report/progress.ts';
 import {
   BACKEND_CHOICES,
@@ -16,6 +17,7 @@ import {
   selectBackend,
 } from '../../trainer/tf/backend.ts';
 import { RUN_FILES } from '../../trainer/train/run-files.ts';
+import { featureComputer } from './feature-options.ts';
 import { oneOf, text, UsageError, wholeNumber } from './kinds.ts';
 import { option, toggle } from './option-table.ts';
 
@@ -25,7 +27,7 @@ export const DATA_OPTIONS = {
     flag: 'data',
     kind: text('PATH'),
     required: '(e.g. --data data/demo)',
-    help: 'a demo world folder, a Karpathy dataset_*.json (or its folder) with row-aligned features (.npy or vgg_feats.mat), or a VSE++ precomp folder',
+    help: `a demo world folder, a Karpathy dataset_*.json (or its folder) with row-aligned features (.npy or vgg_feats.mat), a VSE++ precomp folder, or a folder of photos with captions.txt (file<TAB>caption; splits by splits.json, else ${HASH_SPLIT_TEXT}; its features.npy is computed when missing)`,
     group: 'Data',
   }),
   format: option({
@@ -95,15 +97,28 @@ export function checkpointPath(values: {
   return path;
 }
 
-/** loadDataset's options from the data flags. */
+/**
+ * loadDataset's options from the data flags. With the backend flags too (train, evaluate,
+ * export), a folder of photos without features gets them computed on that backend first.
+ */
 export function loadOptions(
-  values: { readonly format: DatasetFormat | undefined; readonly features: string | undefined },
+  values: {
+    readonly format: DatasetFormat | undefined;
+    readonly features: string | undefined;
+    readonly backend?: BackendChoice;
+    readonly threads?: number;
+    readonly noProgress?: boolean;
+  },
   splits?: SplitName[],
 ): LoadOptions {
+  const { backend, threads, noProgress } = values;
   return {
     ...(values.format !== undefined ? { format: values.format } : {}),
     ...(values.features !== undefined ? { features: values.features } : {}),
     ...(splits ? { splits } : {}),
+    ...(backend !== undefined && threads !== undefined
+      ? { computeFeatures: featureComputer({ backend, threads, noProgress: noProgress === true }) }
+      : {}),
   };
 }
 

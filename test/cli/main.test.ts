@@ -9,7 +9,15 @@ describe('jointspace (the command line)', () => {
       const r = await cli(...args);
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.stdout).toMatch(/^Usage: jointspace <command> \[options\]/);
-      for (const name of ['demo-world', 'train', 'evaluate', 'export', 'start', 'deploy'])
+      for (const name of [
+        'demo-world',
+        'features',
+        'train',
+        'evaluate',
+        'export',
+        'start',
+        'deploy',
+      ])
         expect(r.stdout).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
     }
   });

@@ -1,7 +1,8 @@
 /**
  * The one shape every dataset format is read into: per split, the images' CNN features and the
  * captions with the image each belongs to. The trainer, the evaluator and the exporter only see
- * this; the loaders (Karpathy JSON + .npy or .mat, VSE++ precomp, the demo world) produce it.
+ * this; the loaders (Karpathy JSON + .npy or .mat, VSE++ precomp, the demo world, a folder of
+ * photos with captions.txt) produce it.
  */
 
 /**
@@ -26,7 +27,7 @@ export interface SplitData {
   captionImage: Int32Array;
 }
 
-export type DatasetFormat = 'karpathy' | 'precomp' | 'demo';
+export type DatasetFormat = 'karpathy' | 'precomp' | 'demo' | 'folder';
 
 export interface Dataset {
   /** E.g. 'flickr8k', 'jointspace-demo', or the folder name. */
@@ -34,6 +35,12 @@ export interface Dataset {
   format: DatasetFormat;
   /** The path it was read from, for logs and the model manifest. */
   source: string;
+  /**
+   * The CNN the features came from, as the `features` command's sidecar names it (e.g.
+   * 'nsfwjs-mobilenetv2-mid'); null when they were made elsewhere (no sidecar), absent when the
+   * loader cannot tell.
+   */
+  extractor?: string | null;
   /** Only the splits the files hold (Flickr8k here has no test split). */
   splits: Partial<Record<SplitName, SplitData>>;
 }

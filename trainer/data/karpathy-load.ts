@@ -3,8 +3,20 @@ import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { captionTokens, chooseSplits, gatherRows } from './checks.ts';
 import type { Dataset, SplitData, SplitName } from './dataset.ts';
+import {
+  checkSidecarShape,
+  type FeatureSidecar,
+  readFeatureSidecar,
+  sidecarPath,
+} from './feature-sidecar.ts';
 import { type FeatureMatrix, readFeatureFile } from './features.ts';
-import { DatasetError, type KarpathyDataset, readKarpathy } from './karpathy.ts';
+import {
+  DatasetError,
+  type KarpathyDataset,
+  type KarpathyImage,
+  karpathyPicturePath,
+  readKarpathy,
+} from './karpathy.ts';
 
 /**
  * Karpathy split file + row-aligned features -> Dataset. Row i of the features belongs to
@@ -12,12 +24,18 @@ import { DatasetError, type KarpathyDataset, readKarpathy } from './karpathy.ts'
  * convention); each split keeps the JSON's image order. Captions are `sentences[].raw`, tokenised
  * again with core's tokenize() (the file's own tokens are ignored) so that training and queries
  * split words the same way. Image ids are the file names.
+ *
+ * When the features file has a sidecar (`feats.npy.json`, written by the `features` command),
+ * its extractor is recorded and the images whose pictures could not be read (their rows are
+ * zeros) are left out, with their captions, and a note says so.
  */
 
 export interface KarpathyLoadOptions {
   /** The features file; default: the one .npy beside the JSON, else vgg_feats.mat there. */
   features?: string;
   splits?: readonly SplitName[];
+  /** Where notes go (images left out); default stderr. */
+  note?: (line: string) => void;
 }
 
 const KARPATHY_SPLIT: Record<string, SplitName> = {
@@ -83,8 +101,12 @@ export function karpathyToDataset(
   features: FeatureMatrix,
   jsonPath: string,
   splits?: readonly string[],
+  leaveOut: ReadonlySet<number> = new Set(),
 ): Dataset {
-  const present = new Set(k.images.map((im) => KARPATHY_SPLIT[im.split] as SplitName));
+  // A split whose every picture was left out is not there.
+  const present = new Set(
+    k.images.flatMap((im, i) => (leaveOut.has(i) ? [] : [KARPATHY_SPLIT[im.split] as SplitName])),
+  );
   const chosen = chooseSplits(splits, [...present], jsonPath);
   const out: Dataset['splits'] = {};
   for (const name of chosen) {
@@ -95,7 +117,7 @@ export function karpathyToDataset(
     const captionImage: number[] = [];
     const seen = new Map<string, number>();
     k.images.forEach((im, i) => {
-      if (KARPATHY_SPLIT[im.split] !== name) return;
+      if (KARPATHY_SPLIT[im.split] !== name || leaveOut.has(i)) return;
       const previous = seen.get(im.filename);
       if (previous !== undefined) {
         throw new DatasetError(
@@ -151,5 +173,43 @@ export async function loadKarpathy(
   const features = await readFeatureFile(featuresPath, {
     expect: { images: k.images.length, source: jsonPath },
   });
-  return karpathyToDataset(k, features, jsonPath, options.splits);
+  const sidecar = await readFeatureSidecar(featuresPath);
+  if (sidecar === null) {
+    return { ...karpathyToDataset(k, features, jsonPath, options.splits), extractor: null };
+  }
+  checkSidecarRows(sidecar, k, features, jsonPath);
+  const leaveOut = new Set(sidecar.skipped.flatMap((s) => (s.row === null ? [] : [s.row])));
+  if (leaveOut.size > 0) {
+    const note = options.note ?? ((line: string) => process.stderr.write(`${line}\n`));
+    note(leftOutNote(sidecar, k, featuresPath));
+  }
+  return {
+    ...karpathyToDataset(k, features, jsonPath, options.splits, leaveOut),
+    extractor: sidecar.extractor,
+  };
+}
+
+/** The sidecar must describe these features, row for row the split file's pictures. */
+function checkSidecarRows(
+  sidecar: FeatureSidecar,
+  k: KarpathyDataset,
+  features: FeatureMatrix,
+  jsonPath: string,
+): void {
+  checkSidecarShape(sidecar, features.rows, features.dim, features.path);
+  const at = k.images.findIndex((im, i) => karpathyPicturePath(im) !== sidecar.files[i]);
+  if (at >= 0) {
+    throw new DatasetError(
+      `${sidecarPath(features.path)} gives row ${at} to ${sidecar.files[at]}, ${jsonPath} has ${karpathyPicturePath(k.images[at] as KarpathyImage)} there: the features were made for another list of pictures`,
+    );
+  }
+}
+
+/** 'note: left out 2 images (10 captions) ...: a.jpg (not a picture), b.jpg (...)' */
+function leftOutNote(sidecar: FeatureSidecar, k: KarpathyDataset, featuresPath: string): string {
+  const rows = sidecar.skipped.filter((s) => s.row !== null);
+  const captions = rows.reduce((n, s) => n + (k.images[s.row as number]?.sentences.length ?? 0), 0);
+  const shown = rows.slice(0, 5).map((s) => `${s.file} (${s.reason})`);
+  const more = rows.length > 5 ? `, and ${rows.length - 5} more` : '';
+  return `note: left out ${rows.length} image${rows.length === 1 ? '' : 's'} (${captions} captions) whose pictures could not be read when ${basename(featuresPath)} was made: ${shown.join(', ')}${more}`;
 }

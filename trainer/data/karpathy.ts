@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { posix } from 'node:path';
 
 /**
  * Karpathy's split-file format (`dataset_{flickr8k,flickr30k,coco}.json`), the common currency
@@ -28,6 +29,14 @@ export interface KarpathyImage {
 export interface KarpathyDataset {
   dataset: string;
   images: KarpathyImage[];
+}
+
+/**
+ * Where an image's picture is, relative to the pictures' folder: COCO's `filepath` (the
+ * train2014/ or val2014/ subfolder) then the file name; the file name alone elsewhere.
+ */
+export function karpathyPicturePath(image: Pick<KarpathyImage, 'filename' | 'filepath'>): string {
+  return image.filepath ? posix.join(image.filepath, image.filename) : image.filename;
 }
 
 export class DatasetError extends Error {

@@ -7,6 +7,7 @@ import { loadDemoWorldDataset } from './demo-load.ts';
 import { WORLD_FILES } from './demo-world-files.ts';
 import { DatasetError } from './karpathy.ts';
 import { loadKarpathy } from './karpathy-load.ts';
+import { type ComputeFeatures, FOLDER_FILES, loadPictureFolder } from './picture-folder.ts';
 import { loadPrecomp } from './precomp.ts';
 
 /**
@@ -16,8 +17,9 @@ import { loadPrecomp } from './precomp.ts';
  */
 
 export { DatasetError } from './karpathy.ts';
+export type { ComputeFeatures, FeatureJob } from './picture-folder.ts';
 
-export const DATASET_FORMATS: readonly DatasetFormat[] = ['karpathy', 'precomp', 'demo'];
+export const DATASET_FORMATS: readonly DatasetFormat[] = ['karpathy', 'precomp', 'demo', 'folder'];
 
 export interface LoadOptions {
   /** Default: detected from the files (see detectFormat). */
@@ -26,15 +28,23 @@ export interface LoadOptions {
   features?: string;
   /** The splits to build, each of which must exist; default: all the files hold. */
   splits?: SplitName[];
+  /**
+   * A folder of photos only: computes its features when features.npy is missing or does not
+   * cover every picture (the CLI passes the CNN). Without it that is a DatasetError.
+   */
+  computeFeatures?: ComputeFeatures;
+  /** Where notes go (images left out because their pictures could not be read); default stderr. */
+  note?: (line: string) => void;
 }
 
 const LOOKED_FOR =
-  'world.json (a demo world), dataset_*.json (a Karpathy split file) or *_caps.txt (VSE++/Kiros precomp)';
+  'world.json (a demo world), dataset_*.json (a Karpathy split file), *_caps.txt (VSE++/Kiros precomp) or captions.txt (a folder of photos)';
 
 /**
  * The format of `path`: a folder with world.json is a demo world; with a dataset_*.json, a
- * Karpathy split file; with *_caps.txt files, precomp. A .json file is a Karpathy split file
- * (world.json: a demo world); a *_caps.txt file, precomp.
+ * Karpathy split file; with *_caps.txt files, precomp; with captions.txt, a folder of photos.
+ * A .json file is a Karpathy split file (world.json: a demo world); a *_caps.txt file, precomp;
+ * a captions.txt, the folder of photos it is in.
  */
 export async function detectFormat(path: string): Promise<DatasetFormat> {
   if (!existsSync(path)) throw new DatasetError(`${path}: no such file or folder`);
@@ -43,6 +53,7 @@ export async function detectFormat(path: string): Promise<DatasetFormat> {
     if (name === WORLD_FILES.meta) return 'demo';
     if (extname(name).toLowerCase() === '.json') return 'karpathy';
     if (name.endsWith('_caps.txt')) return 'precomp';
+    if (name === FOLDER_FILES.captions) return 'folder';
     throw new DatasetError(
       `${path}: cannot tell the dataset format from this file; expected a folder or a file holding ${LOOKED_FOR}` +
         (/\.(npy|mat)$/i.test(name)
@@ -54,6 +65,7 @@ export async function detectFormat(path: string): Promise<DatasetFormat> {
   if (files.includes(WORLD_FILES.meta)) return 'demo';
   if (files.some((f) => /^dataset_.*\.json$/.test(f))) return 'karpathy';
   if (files.some((f) => f.endsWith('_caps.txt'))) return 'precomp';
+  if (files.includes(FOLDER_FILES.captions)) return 'folder';
   const shown = files.slice(0, 12).join(', ') + (files.length > 12 ? ', ...' : '');
   throw new DatasetError(
     `${path}: cannot tell the dataset format: looked for ${LOOKED_FOR}; found ${files.length === 0 ? 'an empty folder' : shown}`,
@@ -62,7 +74,7 @@ export async function detectFormat(path: string): Promise<DatasetFormat> {
 
 /** Reads a dataset in any supported format; see LoadOptions. */
 export async function loadDataset(path: string, options: LoadOptions = {}): Promise<Dataset> {
-  const { format: asked, features } = options;
+  const { format: asked, features, note } = options;
   if (asked !== undefined && !DATASET_FORMATS.includes(asked)) {
     throw new DatasetError(
       `unknown dataset format ${JSON.stringify(asked)}; the formats are ${DATASET_FORMATS.join(', ')}`,
@@ -75,7 +87,10 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
       `${path}: --features applies to Karpathy split files only; a ${format} dataset names its own features`,
     );
   }
-  const common = splits !== undefined ? { splits } : {};
+  const common = {
+    ...(splits !== undefined ? { splits } : {}),
+    ...(note !== undefined ? { note } : {}),
+  };
   switch (format) {
     case 'karpathy':
       return loadKarpathy(path, { ...common, ...(features !== undefined ? { features } : {}) });
@@ -83,6 +98,11 @@ export async function loadDataset(path: string, options: LoadOptions = {}): Prom
       return loadPrecomp(path, common);
     case 'demo':
       return loadDemoWorldDataset(path, common);
+    case 'folder':
+      return loadPictureFolder(path, {
+        ...common,
+        ...(options.computeFeatures ? { computeFeatures: options.computeFeatures } : {}),
+      });
   }
 }
 

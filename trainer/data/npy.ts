@@ -137,24 +137,38 @@ export async function readNpy(path: string): Promise<NpyArray> {
   return parseNpy(await readFile(path), path);
 }
 
-/** Encodes a float32 array of the given shape as .npy version 1.0 bytes. */
-export function encodeNpy(data: Float32Array, shape: readonly number[]): Uint8Array {
-  const count = shape.reduce((a, b) => a * b, 1);
-  if (count !== data.length) {
-    throw new Error(`shape (${shape.join(', ')}) holds ${count} values, data has ${data.length}`);
+/**
+ * The .npy version 1.0 header of a little-endian float32 array of the given shape in C order:
+ * the bytes before its values, so that a large matrix can be written row by row after it.
+ */
+export function npyHeader(shape: readonly number[]): Uint8Array {
+  if (shape.some((n) => !Number.isSafeInteger(n) || n < 0)) {
+    throw new Error(`bad shape (${shape.join(', ')})`);
   }
   const shapeText = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
   let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${shapeText}), }`;
   // Pad with spaces so that magic + version + length + header + '\n' is a multiple of 64.
   const total = Math.ceil((10 + header.length + 1) / 64) * 64;
   header = `${header.padEnd(total - 10 - 1, ' ')}\n`;
-  const out = new Uint8Array(total + data.length * 4);
+  const out = new Uint8Array(total);
   out.set(MAGIC, 0);
   out[6] = 1;
   out[7] = 0;
   new DataView(out.buffer).setUint16(8, header.length, true);
   out.set(new TextEncoder().encode(header), 10);
-  const view = new DataView(out.buffer, total);
+  return out;
+}
+
+/** Encodes a float32 array of the given shape as .npy version 1.0 bytes. */
+export function encodeNpy(data: Float32Array, shape: readonly number[]): Uint8Array {
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (count !== data.length) {
+    throw new Error(`shape (${shape.join(', ')}) holds ${count} values, data has ${data.length}`);
+  }
+  const header = npyHeader(shape);
+  const out = new Uint8Array(header.length + data.length * 4);
+  out.set(header, 0);
+  const view = new DataView(out.buffer, header.length);
   for (let i = 0; i < data.length; i++) view.setFloat32(i * 4, data[i] as number, true);
   return out;
 }

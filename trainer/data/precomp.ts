@@ -176,6 +176,8 @@ export async function loadPrecomp(
     name: files.prefix === '' ? basename(resolve(files.dir)) : files.prefix,
     format: 'precomp',
     source: files.dir,
+    // Precomp features are made elsewhere (VSE++'s, Kiros's): no sidecar names their CNN.
+    extractor: null,
     splits,
   };
 }

@@ -12,14 +12,23 @@ export class StopRequest {
       return;
     }
     this.askedAt = Date.now();
-    this.say('\nstopping after this update (Ctrl-C again to quit without saving)');
+    this.say(`\n${this.message}`);
   };
 
-  private constructor(private readonly say: (line: string) => void) {}
+  private constructor(
+    private readonly say: (line: string) => void,
+    private readonly message: string,
+  ) {}
 
-  /** Starts listening for SIGINT; `dispose` stops. */
-  static listen(say: (line: string) => void): StopRequest {
-    const stop = new StopRequest(say);
+  /**
+   * Starts listening for SIGINT; `dispose` stops. `message` is what the first Ctrl-C says
+   * (the features command stops after a batch, not an update).
+   */
+  static listen(
+    say: (line: string) => void,
+    message = 'stopping after this update (Ctrl-C again to quit without saving)',
+  ): StopRequest {
+    const stop = new StopRequest(say, message);
     process.on('SIGINT', stop.onSigint);
     return stop;
   }

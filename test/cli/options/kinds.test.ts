@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  Interrupted,
   listOrAll,
   number,
   oneOf,
@@ -126,5 +127,14 @@ describe('text', () => {
     expect(text('DIR').parse('--out', 'runs/a b')).toBe('runs/a b');
     expect(text('DIR').placeholder).toBe('DIR');
     expect(outcome(() => text().parse('--out', ''))).toBe('--out expects a value, got ""');
+  });
+});
+
+describe('Interrupted', () => {
+  it('is its own kind of error, apart from a usage error (cli/main.ts exits 130 on it)', () => {
+    const e = new Interrupted('stopped after 10 of 50 pictures');
+    expect(e).toBeInstanceOf(Error);
+    expect(e).not.toBeInstanceOf(UsageError);
+    expect([e.name, e.message]).toEqual(['Interrupted', 'stopped after 10 of 50 pictures']);
   });
 });

@@ -56,7 +56,7 @@ describe('the shared flags', () => {
   it('check their values, naming the flag', () => {
     expect(() => parse([])).toThrow('--data is required (e.g. --data data/demo)');
     expect(() => parse(['--data', 'd', '--format', 'coco'])).toThrow(
-      '--format must be one of karpathy, precomp, demo; got "coco"',
+      '--format must be one of karpathy, precomp, demo, folder; got "coco"',
     );
     expect(() => parse(['--data', 'd', '--backend', 'gpu'])).toThrow(
       '--backend must be one of auto, node-gpu, node, wasm, cpu; got "gpu"',
@@ -69,7 +69,9 @@ describe('the shared flags', () => {
   it('are listed in help with their defaults', () => {
     const help = optionsHelp(SHARED);
     expect(help).toContain(`(default: one per core, ${defaultThreads()} here)`);
-    expect(help).toMatch(/--format F +karpathy \| precomp \| demo: .*\(default: detected\)/);
+    expect(help).toMatch(
+      /--format F +karpathy \| precomp \| demo \| folder: .*\(default: detected\)/,
+    );
     expect(help).toMatch(/--no-progress +no progress bars/);
     expect(help).toMatch(/--data PATH +a demo world folder/);
   });
@@ -134,6 +136,18 @@ describe('loadOptions', () => {
       features: 'f.npy',
       splits: ['test'],
     });
+  });
+
+  it("with the backend flags, gives the loaders a way to compute a folder of photos' features", () => {
+    const withBackend = loadOptions({
+      format: undefined,
+      features: undefined,
+      backend: 'wasm',
+      threads: 1,
+      noProgress: true,
+    });
+    expect(Object.keys(withBackend)).toEqual(['computeFeatures']);
+    expect(withBackend.computeFeatures).toBeTypeOf('function');
   });
 });
 

@@ -229,6 +229,52 @@ describe('loadKarpathy errors', () => {
   });
 });
 
+describe('loadKarpathy with a features sidecar', () => {
+  /** feats.npy.json as the features command writes it for IMAGES; `skipped` rows are zeros. */
+  async function withSidecar(skipped: number[], files = IMAGES.map((im) => im.filename)) {
+    await withFeatures();
+    const sidecar = {
+      format: 'jointspace-features',
+      formatVersion: 1,
+      extractor: 'nsfwjs-mobilenetv2-mid',
+      featureDim: DIM,
+      resize: 'r',
+      rows: IMAGES.length,
+      files,
+      skipped: skipped.map((r) => ({ file: files[r], row: r, reason: 'no such file' })),
+      list: 'h',
+    };
+    await writeFile(join(dir, 'feats.npy.json'), JSON.stringify(sidecar));
+  }
+
+  it('records the extractor; without a sidecar it is null', async () => {
+    await withFeatures();
+    expect((await loadKarpathy(dir)).extractor).toBeNull();
+    await withSidecar([]);
+    expect((await loadKarpathy(dir)).extractor).toBe('nsfwjs-mobilenetv2-mid');
+  });
+
+  it('leaves out the images whose pictures could not be read, with their captions, and says so', async () => {
+    await withSidecar([0, 2]);
+    const notes: string[] = [];
+    const d = await loadKarpathy(dir, { note: (l) => notes.push(l) });
+    expect(d.splits.train?.imageIds).toEqual(['b.jpg', 'e.jpg']);
+    expect(row(d.splits.train!.features, DIM, 0)).toEqual(row(rampFeatures(5, DIM), DIM, 1));
+    expect(d.splits.train?.captions).toEqual(["Two cats' toys", 'Café STREET']);
+    expect(Object.keys(d.splits)).toEqual(['train', 'test']);
+    expect(notes).toEqual([
+      'note: left out 2 images (5 captions) whose pictures could not be read when feats.npy was made: a.jpg (no such file), c.jpg (no such file)',
+    ]);
+  });
+
+  it('refuses a sidecar made for another list of pictures', async () => {
+    await withSidecar([], ['a.jpg', 'b.jpg', 'x.jpg', 'd.jpg', 'e.jpg']);
+    await expect(loadKarpathy(dir)).rejects.toThrow(
+      `${join(dir, 'feats.npy.json')} gives row 2 to x.jpg, ${json} has c.jpg there: the features were made for another list of pictures`,
+    );
+  });
+});
+
 // Real data, read-only, never copied into the repository (licence): ../shared/data/flickr8k.
 const FLICKR8K = join(import.meta.dirname, '../../../../shared/data/flickr8k');
 

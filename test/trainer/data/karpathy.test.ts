@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   DatasetError,
+  karpathyPicturePath,
   readKarpathy,
   SPLITS,
   validateKarpathy,
@@ -154,5 +155,16 @@ describe('readKarpathy', () => {
     await expect(readKarpathy(path)).rejects.toThrow(
       `${path}: images[0] (x.jpg) has split "dev"; expected one of train, val, test, restval`,
     );
+  });
+});
+
+describe('karpathyPicturePath', () => {
+  it("is COCO's filepath and the file name, or the file name alone", () => {
+    expect(karpathyPicturePath({ filename: 'a.jpg' })).toBe('a.jpg');
+    expect(karpathyPicturePath({ filename: 'a.jpg', filepath: 'val2014' })).toBe('val2014/a.jpg');
+    expect(karpathyPicturePath({ filename: 'a.jpg', filepath: 'train2014/' })).toBe(
+      'train2014/a.jpg',
+    );
+    expect(karpathyPicturePath({ filename: 'a.jpg', filepath: '' })).toBe('a.jpg');
   });
 });

@@ -6,6 +6,7 @@ import {
   DatasetError,
   describeDataset,
   detectFormat,
+  type FeatureJob,
   loadDataset,
 } from '../../../trainer/data/load.ts';
 import { DEFAULT_WORLD_OPTIONS, generateDemoWorld } from '../../../trainer/demo/world.ts';
@@ -16,6 +17,7 @@ let root: string;
 let karpathy: string;
 let precomp: string;
 let demo: string;
+let photos: string;
 
 beforeAll(async () => {
   root = await tempDir();
@@ -33,6 +35,11 @@ beforeAll(async () => {
   await mkdir(precomp);
   await writeFile(join(precomp, 'train_caps.txt'), 'a\nb\nc\nd\n');
   await writeNpyFile(join(precomp, 'train_ims.npy'), rampFeatures(2, 5), [2, 5]);
+  photos = join(root, 'photos');
+  await mkdir(photos);
+  await writeFile(join(photos, 'captions.txt'), 'a.jpg\ta dog\nb.jpg\ta cat\n');
+  await writeFile(join(photos, 'a.jpg'), '');
+  await writeFile(join(photos, 'b.jpg'), '');
   demo = join(root, 'demo');
   await writeDemoWorld(
     generateDemoWorld({ ...DEFAULT_WORLD_OPTIONS, images: 300, val: 40, test: 60 }),
@@ -48,6 +55,8 @@ describe('detectFormat', () => {
     expect(await detectFormat(join(precomp, 'train_caps.txt'))).toBe('precomp');
     expect(await detectFormat(demo)).toBe('demo');
     expect(await detectFormat(join(demo, 'world.json'))).toBe('demo');
+    expect(await detectFormat(photos)).toBe('folder');
+    expect(await detectFormat(join(photos, 'captions.txt'))).toBe('folder');
   });
 
   it('says what it looked for', async () => {
@@ -55,7 +64,7 @@ describe('detectFormat', () => {
     await mkdir(other);
     await writeFile(join(other, 'notes.txt'), '');
     await expect(detectFormat(other)).rejects.toThrow(
-      `${other}: cannot tell the dataset format: looked for world.json (a demo world), dataset_*.json (a Karpathy split file) or *_caps.txt (VSE++/Kiros precomp); found notes.txt`,
+      `${other}: cannot tell the dataset format: looked for world.json (a demo world), dataset_*.json (a Karpathy split file), *_caps.txt (VSE++/Kiros precomp) or captions.txt (a folder of photos); found notes.txt`,
     );
     await expect(detectFormat(join(karpathy, 'feats.npy'))).rejects.toThrow(
       /cannot tell the dataset format from this file.*Features are passed with --features/,
@@ -89,6 +98,48 @@ describe('loadDataset', () => {
     expect(Object.keys(justTest.splits)).toEqual(['test']);
   });
 
+  it('reads a folder of photos, computing its features through the hook it is given', async () => {
+    const jobs: FeatureJob[] = [];
+    const notes: string[] = [];
+    const d = await loadDataset(photos, {
+      note: (line) => notes.push(line),
+      computeFeatures: async (job) => {
+        jobs.push(job);
+        await writeNpyFile(job.out, rampFeatures(1, 3), [1, 3]);
+        await writeFile(
+          `${job.out}.json`,
+          JSON.stringify({
+            format: 'jointspace-features',
+            formatVersion: 1,
+            extractor: 'cnn',
+            featureDim: 3,
+            resize: 'r',
+            rows: 1,
+            files: ['a.jpg'],
+            skipped: [{ file: 'b.jpg', row: null, reason: 'not a picture' }],
+            list: 'h',
+          }),
+        );
+      },
+    });
+    expect(jobs.map((j) => [j.files, j.why])).toEqual([
+      [['a.jpg', 'b.jpg'], 'no features.npy yet'],
+    ]);
+    expect([d.format, d.extractor, d.name]).toEqual(['folder', 'cnn', 'photos']);
+    expect(notes).toEqual([
+      'note: left out 1 picture (1 captions) that could not be read: b.jpg (not a picture)',
+    ]);
+    await expect(loadDataset(photos, { features: 'x.npy' })).rejects.toThrow(
+      '--features applies to Karpathy split files only; a folder dataset names its own features',
+    );
+  });
+
+  it('records the extractor as unknown (null) for features made elsewhere', async () => {
+    expect((await loadDataset(karpathy)).extractor).toBeNull();
+    expect((await loadDataset(precomp)).extractor).toBeNull();
+    expect((await loadDataset(demo)).extractor).toBeNull();
+  });
+
   it('takes the format as given', async () => {
     await expect(loadDataset(karpathy, { format: 'precomp' })).rejects.toThrow(
       /no precomp caption files/,
@@ -97,7 +148,7 @@ describe('loadDataset', () => {
       `${karpathy}: not a demo world (no world.json)`,
     );
     await expect(loadDataset(karpathy, { format: 'coco' as never })).rejects.toThrow(
-      'unknown dataset format "coco"; the formats are karpathy, precomp, demo',
+      'unknown dataset format "coco"; the formats are karpathy, precomp, demo, folder',
     );
   });
 

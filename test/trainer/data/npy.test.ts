@@ -5,6 +5,7 @@ import {
   encodeNpy,
   halfToFloat,
   NpyFormatError,
+  npyHeader,
   parseNpy,
   readNpy,
 } from '../../../trainer/data/npy.ts';
@@ -60,6 +61,24 @@ describe('readNpy', () => {
     expect(() => parseNpy(whole.subarray(0, whole.length - 4), 'cut.npy')).toThrow(
       /cut\.npy: truncated: the header promises 6 values \(24 bytes\), the file holds 20 bytes/,
     );
+  });
+});
+
+describe('npyHeader', () => {
+  it('is what encodeNpy writes before the values, 64-byte aligned', () => {
+    const data = Float32Array.from(EXPECTED);
+    const header = npyHeader([2, 3]);
+    expect(header.length % 64).toBe(0);
+    const whole = encodeNpy(data, [2, 3]);
+    expect(Array.from(whole.subarray(0, header.length))).toEqual(Array.from(header));
+    expect(whole.length).toBe(header.length + 6 * 4);
+    // Header first, rows after: what a writer that streams rows produces, NumPy-readable.
+    const streamed = new Uint8Array(whole.length);
+    streamed.set(header);
+    streamed.set(new Uint8Array(data.buffer), header.length);
+    expect(Array.from(parseNpy(streamed).data)).toEqual(EXPECTED);
+    expect(parseNpy(encodeNpy(new Float32Array(0), [0, 1792])).shape).toEqual([0, 1792]);
+    expect(() => npyHeader([2, -1])).toThrow('bad shape (2, -1)');
   });
 });
 

@@ -48,6 +48,14 @@ describe('StopRequest', () => {
     expect(lines).toEqual([STOPPING]);
   });
 
+  it('says what it stops after in the words it is given (the features command: a batch)', () => {
+    const lines: string[] = [];
+    const stop = StopRequest.listen((line) => lines.push(line), 'stopping after this batch');
+    listening.push(stop);
+    process.emit('SIGINT');
+    expect(lines).toEqual(['\nstopping after this batch']);
+  });
+
   it('listens from listen() until dispose()', () => {
     const lines: string[] = [];
     const stop = listen(lines);
