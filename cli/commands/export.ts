@@ -4,6 +4,10 @@ import { SPACES } from '../../core/model-files.ts';
 import { SPLIT_NAMES, type SplitName } from '../../trainer/data/dataset.ts';
 import { loadDataset } from '../../trainer/data/load.ts';
 import { exportModel } from '../../trainer/export/export-model.ts';
+import {
+  CONVERTIBLE_EXTRACTORS,
+  ExtractorChoiceError,
+} from '../../trainer/export/extractor-choice.ts';
 import { loadCheckpoint } from '../../trainer/train/checkpoint.ts';
 import { command } from '../options/command.ts';
 import { listOrAll, oneOf, text, UsageError } from '../options/kinds.ts';
@@ -67,6 +71,14 @@ export const EXPORT_OPTIONS = {
     help: "the version's name",
     group: 'Export',
   }),
+  extractor: option({
+    flag: 'extractor',
+    value: 'ID',
+    kind: oneOf(CONVERTIBLE_EXTRACTORS),
+    defaultText: "the one the features' sidecar records",
+    help: 'the CNN that made the features, for features without a sidecar (the shared Flickr8k .npy): writes image_encoder.onnx',
+    group: 'Export',
+  }),
   imageBaseUrl: option({
     flag: 'image-base-url',
     kind: text('URL'),
@@ -90,8 +102,12 @@ export const exportCommand = command({
   epilogue: `Writes DIR/<version>/ with sentence_encoder.onnx, image_projection.onnx, vocab.json,
 images.ndjson, captions.ndjson (Vectorize's format), the same vectors as flat index files
 (flat/<kind>.float32.bin and .int8.bin, for the worker's local default) and manifest.json
-(dimensions, vocabulary hash, data, the evaluation table, a SHA-256 per file). The ONNX files
-are run in onnxruntime-web on a sample before anything is put in place.`,
+(dimensions, vocabulary hash, data, the evaluation table, a SHA-256 per file). When the
+features came from the project's extractor (${CONVERTIBLE_EXTRACTORS.join(', ')}; recorded by
+\`jointspace features\`, or vouched for with --extractor), also image_encoder.onnx: pixels to
+image vector, the CNN and the projection in one graph, for queries by picture. The ONNX files
+are run in onnxruntime-web on a sample (the image encoder on a few pictures, against the
+trainer's extractor) before anything is put in place.`,
   compute: true,
   async run({ values }) {
     const path = checkpointPath(values);
@@ -127,8 +143,12 @@ are run in onnxruntime-web on a sample before anything is put in place.`,
       space,
       ...(values.version !== undefined ? { version: values.version } : {}),
       ...(values.imageBaseUrl !== undefined ? { imageBaseUrl: values.imageBaseUrl } : {}),
+      ...(values.extractor !== undefined ? { extractor: values.extractor } : {}),
       force: values.force,
       progressStream: progressStream(values),
+    }).catch((e: unknown) => {
+      // An extractor that contradicts the data or the model is a mistake in the call.
+      throw e instanceof ExtractorChoiceError ? new UsageError(e.message) : e;
     });
     const { manifest } = result;
     if (result.metrics && manifest.evaluation) {
@@ -142,7 +162,10 @@ are run in onnxruntime-web on a sample before anything is put in place.`,
     }
     console.log(
       `${result.written ? 'exported' : 'already exported (identical files kept)'}: ${result.dir}\n` +
-        `  ${manifest.space} space, ${encoder} ${manifest.model.dimension}-d, ${manifest.vectors.images.count} image and ${manifest.vectors.captions.count} caption vectors`,
+        `  ${manifest.space} space, ${encoder} ${manifest.model.dimension}-d, ${manifest.vectors.images.count} image and ${manifest.vectors.captions.count} caption vectors` +
+        (manifest.onnx.imageEncoder
+          ? `\n  takes pictures: ${manifest.onnx.imageEncoder.file} (${manifest.onnx.imageEncoder.extractor} CNN)`
+          : ''),
     );
   },
 });

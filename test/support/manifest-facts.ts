@@ -84,6 +84,8 @@ export function sampleManifestFacts(files: Record<string, ManifestFile>): Manife
       },
     },
     evaluation: null,
+    extractor: null,
+    imageEncoder: null,
     files,
   };
 }

@@ -1,13 +1,20 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ManifestFile, ModelManifest, WeightPrecision } from '../../core/manifest.ts';
+import type {
+  ManifestFile,
+  ManifestImageEncoder,
+  ModelManifest,
+  WeightPrecision,
+} from '../../core/manifest.ts';
 import type { RankingMetrics } from '../../core/metrics.ts';
 import { MODEL_FILES, type Space } from '../../core/model-files.ts';
 import { Vocabulary } from '../../core/vocabulary.ts';
 import type { Dataset, SplitName } from '../data/dataset.ts';
 import { JointModel } from '../model/model.ts';
 import type { Checkpoint } from '../train/checkpoint.ts';
+import { chooseExtractor, type ExtractorChoice } from './extractor-choice.ts';
 import { writeVersionFlatIndexes } from './flat-index-files.ts';
+import { writeImageEncoder } from './image-encoder-file.ts';
 import { manifestOf } from './manifest-of.ts';
 import {
   checkVersionName,
@@ -26,7 +33,9 @@ import { checkParity, type ParityReport } from './verify-onnx.ts';
 /**
  * `export`: a trained checkpoint -> a model version folder (DESIGN.md): the two ONNX encoders,
  * the vocabulary, image and caption vectors in Vectorize's NDJSON and as flat index files, and a
- * manifest with a checksum per file.
+ * manifest with a checksum per file. When the features came from the project's own extractor,
+ * also the image encoder (pixels -> image vector: the CNN and the projection in one graph),
+ * checked against the trainer's extractor on a few pictures (image-encoder-file.ts).
  *
  * The weights are first stored at the chosen precision; the vectors and the evaluation table are
  * then computed by the trainer's model loaded with exactly those stored values, so that what the
@@ -51,6 +60,11 @@ export interface ExportRequest {
   version?: string;
   /** When set, each image's metadata carries `url`: this + its file name. */
   imageBaseUrl?: string;
+  /**
+   * The extractor that made the features, for features that do not record it (the export's
+   * --extractor); it must agree with the dataset's record when there is one.
+   */
+  extractor?: string;
   /** Replace an existing version folder of the same name that holds different files. */
   force?: boolean;
   /** Progress lines go here (default: stderr). */
@@ -73,7 +87,7 @@ export async function exportModel(request: ExportRequest): Promise<ExportResult>
   const log = request.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const { checkpoint, dataset, precision } = request;
   const { header } = checkpoint;
-  checkRequest(request);
+  const extractorChoice = checkRequest(request);
   // The vectors are computed with exactly the weights the ONNX files store.
   const stored = storeWeights(header.model, checkpoint.weights, precision);
   const model = new JointModel(header.model, effectiveWeights(stored));
@@ -84,6 +98,15 @@ export async function exportModel(request: ExportRequest): Promise<ExportResult>
     log(
       `wrote ${MODEL_FILES.sentenceEncoder} (${kib(graphs.sentence.length)}) and ${MODEL_FILES.imageProjection} (${kib(graphs.image.length)}), ${precision} weights, opset ${ONNX_OPSET}`,
     );
+
+    const imageEncoder = await maybeImageEncoder(staging, extractorChoice, {
+      model,
+      stored,
+      dataset,
+      metadata: graphMetadata(checkpoint, stored),
+      log,
+    });
+    if (imageEncoder) files[MODEL_FILES.imageEncoder] = imageEncoder.file;
 
     const vectors = await writeVectorFiles({
       dir: staging,
@@ -131,6 +154,8 @@ export async function exportModel(request: ExportRequest): Promise<ExportResult>
       counts: { images: vectors.images.count, captions: vectors.captions.count },
       flat: flat.flat,
       evaluation: vectors.evaluation,
+      extractor: extractorChoice.extractor,
+      imageEncoder: imageEncoder?.entry ?? null,
       files,
     });
     await writeFile(join(staging, MODEL_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -145,8 +170,11 @@ export async function exportModel(request: ExportRequest): Promise<ExportResult>
   }
 }
 
-/** Refuses a request that cannot succeed, before anything is computed. */
-function checkRequest(request: ExportRequest): void {
+/**
+ * Refuses a request that cannot succeed, before anything is computed; says whether an image
+ * encoder is written.
+ */
+function checkRequest(request: ExportRequest): ExtractorChoice {
   const { dataset, evalSplit } = request;
   const { featureDim } = request.checkpoint.header.model;
   if (request.version !== undefined) checkVersionName(request.version);
@@ -162,6 +190,32 @@ function checkRequest(request: ExportRequest): void {
   if (evalSplit && !dataset.splits[evalSplit]) {
     throw new Error(`${dataset.name} has no ${evalSplit} split to evaluate on`);
   }
+  return chooseExtractor(dataset.extractor, request.extractor, featureDim);
+}
+
+/** Writes and checks the image encoder when the extractor allows one; logs either way. */
+async function maybeImageEncoder(
+  dir: string,
+  choice: ExtractorChoice,
+  parts: {
+    model: JointModel;
+    stored: StoredWeights;
+    dataset: Dataset;
+    metadata: Record<string, string>;
+    log: (line: string) => void;
+  },
+): Promise<{ file: ManifestFile; entry: ManifestImageEncoder } | null> {
+  if (!choice.imageEncoder) {
+    parts.log(`no image encoder: ${choice.reason}`);
+    return null;
+  }
+  const started = performance.now();
+  const written = await writeImageEncoder({ dir, extractor: choice.extractor, ...parts });
+  const { parity } = written.entry;
+  parts.log(
+    `wrote ${MODEL_FILES.imageEncoder} (${kib(written.file.bytes)}, ${choice.extractor} CNN, ${parts.stored.precision} weights); checked in onnxruntime-web against the trainer's extractor on ${parity.pictures} pictures (${written.photos} of the dataset's photos): max |difference| ${parity.maxAbsDifference.toExponential(1)}, min cosine ${parity.minCosine.toFixed(7)}, ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  return written;
 }
 
 /** The two ONNX graphs and the vocabulary, written and listed with their checksums. */
@@ -174,11 +228,7 @@ async function writeGraphs(
   graphs: { sentence: Uint8Array; image: Uint8Array };
 }> {
   const { model: config, vocabulary } = checkpoint.header;
-  const metadata = {
-    vocabularyHash: vocabulary.hash,
-    tokenizer: vocabulary.tokenizer,
-    weights: stored.precision,
-  };
+  const metadata = graphMetadata(checkpoint, stored);
   const sentence = buildSentenceEncoder(config, stored, metadata);
   const image = buildImageProjection(config, stored, metadata);
   const vocabBytes = new TextEncoder().encode(
@@ -194,6 +244,16 @@ async function writeGraphs(
     files[name] = fileEntryOf(bytes);
   }
   return { files, graphs: { sentence, image } };
+}
+
+/** What every exported ONNX graph carries in its metadata_props. */
+function graphMetadata(checkpoint: Checkpoint, stored: StoredWeights): Record<string, string> {
+  const { vocabulary } = checkpoint.header;
+  return {
+    vocabularyHash: vocabulary.hash,
+    tokenizer: vocabulary.tokenizer,
+    weights: stored.precision,
+  };
 }
 
 function kib(bytes: number): string {

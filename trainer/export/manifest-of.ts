@@ -4,6 +4,7 @@ import {
   MANIFEST_FORMAT_VERSION,
   type ManifestEvaluation,
   type ManifestFile,
+  type ManifestImageEncoder,
   type ModelManifest,
   type WeightPrecision,
 } from '../../core/manifest.ts';
@@ -30,6 +31,10 @@ export interface ManifestFacts {
   counts: Record<VectorKind, number>;
   flat: Record<VectorKind, Record<FlatIndexEncoding, string>>;
   evaluation: ManifestEvaluation | null;
+  /** The extractor the features came from, when known (extractor-choice.ts). */
+  extractor: string | null;
+  /** The image encoder's entry, or null when the version has none. */
+  imageEncoder: ManifestImageEncoder | null;
   files: Record<string, ManifestFile>;
 }
 
@@ -47,6 +52,7 @@ export function manifestOf(facts: ManifestFacts): ModelManifest {
       dimension: config.jointDim,
       wordDim: config.wordDim,
       featureDim: config.featureDim,
+      extractor: facts.extractor,
       vocabSize: config.vocabSize,
       maxTokens: train.maxLength,
       weights: facts.precision,
@@ -56,6 +62,7 @@ export function manifestOf(facts: ManifestFacts): ModelManifest {
       irVersion: ONNX_IR_VERSION,
       sentenceEncoder: { file: MODEL_FILES.sentenceEncoder, ...SENTENCE_ENCODER_IO },
       imageProjection: { file: MODEL_FILES.imageProjection, ...IMAGE_PROJECTION_IO },
+      imageEncoder: facts.imageEncoder,
     },
     vocabulary: {
       file: MODEL_FILES.vocabulary,

@@ -34,7 +34,7 @@ export interface ParityReport {
 let configured = false;
 
 /** One thread and no proxy worker: a CLI process must not be kept alive by ORT's pool. */
-function configure(): void {
+export function configureOnnxRuntimeWeb(): void {
   if (configured) return;
   ort.env.wasm.numThreads = 1;
   ort.env.wasm.proxy = false;
@@ -82,7 +82,7 @@ export async function checkParity(
   imageProjection: Uint8Array,
   sample: ParitySample,
 ): Promise<ParityReport> {
-  configure();
+  configureOnnxRuntimeWeb();
   const sentences = await ort.InferenceSession.create(sentenceEncoder);
   const images = await ort.InferenceSession.create(imageProjection);
   try {

@@ -52,6 +52,11 @@ describe('jointspace export', () => {
       /wrote sentence_encoder\.onnx \([\d.]+ KiB\) and image_projection\.onnx/,
     );
     expect(r.stderr).toMatch(/checked in onnxruntime-web: \d+ captions and \d+ images/);
+    // Demo-world features come from no CNN: no image encoder, and the log says why.
+    expect(r.stderr).toContain(
+      'no image encoder: the features came from another extractor (none is recorded with them; if nsfwjs-mobilenetv2-mid made them, say so with --extractor nsfwjs-mobilenetv2-mid)',
+    );
+    expect(r.stdout).not.toContain('takes pictures');
     // Not a terminal: each progress bar ends in one plain line.
     expect(r.stderr).toMatch(/^test captions +100% 100\/100 /m);
     expect(r.code).toBe(0);
@@ -160,6 +165,18 @@ describe('jointspace export', () => {
         ['--run', runDir, '--data', world, '--space', 'both'],
         /--space must be one of retrieval, regularities/,
       ],
+      [
+        ['--run', runDir, '--data', world, '--extractor', 'vgg19'],
+        /--extractor must be one of nsfwjs-mobilenetv2-mid; got "vgg19"/,
+      ],
+      [
+        // The flag reaches the export, which checks it against the model before any work.
+        [
+          ...['--run', runDir, '--data', world, '--out', join(tmp, 'wide'), '--backend', 'cpu'],
+          ...['--extractor', 'nsfwjs-mobilenetv2-mid'],
+        ],
+        /nsfwjs-mobilenetv2-mid makes 1792-d features; the model takes \d+-d, so its features came from another extractor/,
+      ],
     ];
     for (const [args, message] of cases) {
       const r = await cli('export', ...args);
@@ -198,6 +215,7 @@ describe('jointspace export', () => {
       '--space',
       '--version',
       '--image-base-url',
+      '--extractor',
       '--force',
       '--backend',
       '--threads',

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,8 @@ import {
   MODEL_FILES,
   VECTOR_KINDS,
 } from '../../../core/model-files.ts';
+import { PICTURE_RESIZE } from '../../../core/picture-pixels.ts';
+import { tokenize } from '../../../core/tokenizer.ts';
 import {
   type CaptionMetadata,
   type ImageMetadata,
@@ -33,14 +36,19 @@ import {
   type ExportResult,
   exportModel,
 } from '../../../trainer/export/export-model.ts';
-import { readModelVersion } from '../../../trainer/export/model-version.ts';
+import { ExtractorChoiceError } from '../../../trainer/export/extractor-choice.ts';
+import { fileEntryOf, readModelVersion } from '../../../trainer/export/model-version.ts';
 import { DEFAULT_TRAIN_CONFIG } from '../../../trainer/model/config.ts';
 import { JointModel } from '../../../trainer/model/model.ts';
 import { encodeCaptions } from '../../../trainer/model/token-batch.ts';
+import { DEFAULT_EXTRACTOR } from '../../../trainer/pictures/cnn.ts';
+import { Random } from '../../../trainer/random.ts';
 import { selectBackend } from '../../../trainer/tf/backend.ts';
 import { type Checkpoint, loadCheckpoint } from '../../../trainer/train/checkpoint.ts';
 import { RUN_FILES } from '../../../trainer/train/run-files.ts';
 import { train } from '../../../trainer/train/train.ts';
+import { FLICKR8K, HAVE_FLICKR8K_PHOTOS } from '../../support/shared-data.ts';
+import { tinyWeights } from '../../support/tiny-model.ts';
 
 /**
  * `export` end to end on a demo world (1,600 pictures: 500 train, 100 val, 1,000 test): the
@@ -146,7 +154,9 @@ describe('export', () => {
   it('writes a model version folder whose manifest describes it and checks out', async () => {
     const { dir, manifest, written } = await exported('lstm');
     expect(written).toBe(true);
-    expect((await readdir(dir)).sort()).toEqual([...Object.values(MODEL_FILES), 'flat'].sort());
+    // Demo-world features come from no CNN: no image encoder (the tests below have one).
+    const writtenFiles = Object.values(MODEL_FILES).filter((f) => f !== MODEL_FILES.imageEncoder);
+    expect((await readdir(dir)).sort()).toEqual([...writtenFiles, 'flat'].sort());
     expect((await readdir(join(dir, 'flat'))).sort()).toEqual([
       'captions.float32.bin',
       'captions.int8.bin',
@@ -184,10 +194,7 @@ describe('export', () => {
       FLAT_INDEX_ENCODINGS.map((encoding) => flatIndexFile(kind, encoding)),
     );
     expect(Object.keys(manifest.files).sort()).toEqual(
-      [
-        ...Object.values(MODEL_FILES).filter((f) => f !== MODEL_FILES.manifest),
-        ...flatFiles,
-      ].sort(),
+      [...writtenFiles.filter((f) => f !== MODEL_FILES.manifest), ...flatFiles].sort(),
     );
   });
 
@@ -408,6 +415,167 @@ describe('export', () => {
       exportModel(request('bow', { dataset: clash, outRoot, splits: ['test'], evalSplit: null })),
     ).rejects.toThrow(/two images would share the vector id/);
     expect(await readdir(outRoot)).toEqual([]);
+  });
+});
+
+/**
+ * The image encoder: a tiny model on 1792-d features (a hand-made checkpoint: nothing to train)
+ * whose features come from the default extractor, by the dataset's record or by the flag, or
+ * from nowhere known. Where the shared Flickr8k photos are reachable, the dataset names four of
+ * them and the check uses three.
+ */
+describe('export: the image encoder', () => {
+  const photoIds = HAVE_FLICKR8K_PHOTOS
+    ? [
+        '1022454332_6af2c1449a.jpg',
+        '103106960_e8a41d64f8.jpg',
+        '1032122270_ea6f0beedb.jpg',
+        '1034276567_49bb87c51c.jpg',
+      ]
+    : ['a.jpg', 'b.jpg', 'c.jpg', 'd.jpg'];
+  const photos = HAVE_FLICKR8K_PHOTOS ? 3 : 0;
+
+  function pictureRequest(
+    extractor: string | null,
+    overrides: Partial<ExportRequest> = {},
+  ): ExportRequest {
+    const words = ['a', 'dog', 'cat', 'runs', 'sits', 'on', 'grass', 'snow'];
+    const rng = new Random(17);
+    const captions = photoIds.flatMap((_, i) => [
+      `a ${words[1 + (i % 2)]} ${words[3 + (i % 2)]}`,
+      `a ${words[1 + (i % 2)]} on ${words[6 + (i % 2)]}`,
+    ]);
+    const test: SplitData = {
+      name: 'test',
+      imageIds: photoIds,
+      features: rng.gaussians(photoIds.length * 1792).map(Math.abs),
+      dim: 1792,
+      captions,
+      tokens: captions.map((c) => tokenize(c)),
+      captionImage: Int32Array.from(captions, (_, k) => Math.floor(k / 2)),
+    };
+    const vocabulary = Vocabulary.build(test.tokens, { minCount: 1 });
+    const config = {
+      encoder: 'bow' as const,
+      vocabSize: vocabulary.size,
+      wordDim: 16,
+      jointDim: 16,
+      featureDim: 1792,
+    };
+    const checkpoint: Checkpoint = {
+      header: {
+        model: config,
+        train: { ...DEFAULT_TRAIN_CONFIG },
+        vocabulary: vocabulary.toJSON(),
+        progress: {
+          epoch: 1,
+          batchInEpoch: 0,
+          update: 10,
+          bestRsum: 100,
+          bestUpdate: 10,
+          seconds: 1,
+        },
+        dataset: { name: 'pictures', format: 'karpathy', source: FLICKR8K.json },
+        backend: 'wasm',
+        createdAt: '2026-01-02T03:04:05.000Z',
+      },
+      weights: tinyWeights(config, 4, 0.05),
+      optimizer: {},
+      shapes: {},
+    };
+    return {
+      checkpoint,
+      dataset: {
+        name: 'pictures',
+        format: 'karpathy',
+        source: FLICKR8K.json,
+        extractor,
+        splits: { test },
+      },
+      outRoot: join(root, 'pictures'),
+      precision: 'float32',
+      splits: ['test'],
+      evalSplit: 'test',
+      space: 'retrieval',
+      progressStream: { write: () => true },
+      ...overrides,
+    };
+  }
+
+  /** An export and the lines it logged. */
+  async function exportLogged(request: ExportRequest) {
+    const lines: string[] = [];
+    const result = await exportModel({ ...request, log: (line) => lines.push(line) });
+    return { ...result, lines };
+  }
+
+  /** The float32 export from recorded features, made once and shared. */
+  let recorded: ReturnType<typeof exportLogged> | undefined;
+  const withEncoder = () => {
+    recorded ??= exportLogged(pictureRequest(DEFAULT_EXTRACTOR.id));
+    return recorded;
+  };
+
+  it('writes image_encoder.onnx when the features record the default extractor', async () => {
+    const { dir, manifest, lines } = await withEncoder();
+    expect(await readModelVersion(dir)).toEqual(manifest);
+    const bytes = await readFile(join(dir, MODEL_FILES.imageEncoder));
+    expect(manifest.files[MODEL_FILES.imageEncoder]).toEqual(fileEntryOf(bytes));
+    expect(manifest.model.extractor).toBe(DEFAULT_EXTRACTOR.id);
+    expect(manifest.onnx.imageEncoder).toMatchObject({
+      file: MODEL_FILES.imageEncoder,
+      input: 'pixels',
+      output: 'image_vector',
+      extractor: DEFAULT_EXTRACTOR.id,
+      height: 224,
+      width: 224,
+      resize: PICTURE_RESIZE,
+      weights: 'float32',
+      parity: { pictures: 3 + photos },
+    });
+    const parity = manifest.onnx.imageEncoder?.parity;
+    expect(parity?.maxAbsDifference).toBeLessThan(1e-5);
+    expect(parity?.minCosine).toBeGreaterThan(0.99999);
+    expect(lines.join('\n')).toMatch(
+      new RegExp(
+        `wrote image_encoder\\.onnx \\([\\d.]+ MiB, ${DEFAULT_EXTRACTOR.id} CNN, float32 weights\\); checked in onnxruntime-web against the trainer's extractor on ${3 + photos} pictures \\(${photos} of the dataset's photos\\): max \\|difference\\| `,
+      ),
+    );
+  });
+
+  it('writes none for features of unknown origin, and says why; the version name differs', async () => {
+    const { dir, manifest, lines } = await exportLogged(pictureRequest(null));
+    expect(existsSync(join(dir, MODEL_FILES.imageEncoder))).toBe(false);
+    expect(manifest.onnx.imageEncoder).toBeNull();
+    expect(manifest.model.extractor).toBeNull();
+    expect(manifest.files[MODEL_FILES.imageEncoder]).toBeUndefined();
+    expect(lines).toContain(
+      `no image encoder: the features came from another extractor (none is recorded with them; if ${DEFAULT_EXTRACTOR.id} made them, say so with --extractor ${DEFAULT_EXTRACTOR.id})`,
+    );
+    // The content hash in the name covers the image encoder.
+    expect(manifest.version).not.toBe((await withEncoder()).manifest.version);
+  });
+
+  it('writes one, with int8 weights, when the flag vouches for unrecorded features', async () => {
+    const float32 = await withEncoder();
+    const { manifest } = await exportModel(
+      pictureRequest(null, { extractor: DEFAULT_EXTRACTOR.id, precision: 'int8' }),
+    );
+    expect(manifest.onnx.imageEncoder).toMatchObject({ weights: 'int8' });
+    expect(manifest.onnx.imageEncoder?.parity.maxAbsDifference).toBeLessThan(1e-5);
+    const size = (m: ModelManifest) => m.files[MODEL_FILES.imageEncoder]?.bytes as number;
+    expect(size(manifest)).toBeLessThan(size(float32.manifest) / 3.5);
+  });
+
+  it('refuses a wrong extractor before anything is written', async () => {
+    const outRoot = join(root, 'pictures-refused');
+    await expect(
+      exportModel(pictureRequest(null, { outRoot, extractor: 'vgg19' })),
+    ).rejects.toThrow(ExtractorChoiceError);
+    await expect(
+      exportModel(pictureRequest('resnet152', { outRoot, extractor: DEFAULT_EXTRACTOR.id })),
+    ).rejects.toThrow(/came from resnet152 \(their sidecar says so\)/);
+    expect(existsSync(outRoot)).toBe(false);
   });
 });
 

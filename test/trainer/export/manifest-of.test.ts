@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ManifestEvaluation, ManifestFile } from '../../../core/manifest.ts';
+import type {
+  ManifestEvaluation,
+  ManifestFile,
+  ManifestImageEncoder,
+} from '../../../core/manifest.ts';
 import { parseManifest } from '../../../core/manifest.ts';
 import { MODEL_FILES } from '../../../core/model-files.ts';
+import { PICTURE_RESIZE } from '../../../core/picture-pixels.ts';
 import type { SplitName } from '../../../trainer/data/dataset.ts';
 import { manifestOf } from '../../../trainer/export/manifest-of.ts';
 import { fileEntryOf } from '../../../trainer/export/model-version.ts';
@@ -75,7 +80,35 @@ describe('manifestOf', () => {
         input: 'image_features',
         output: 'image_vector',
       },
+      imageEncoder: null,
     });
+    expect(m.model.extractor).toBeNull();
+  });
+
+  it('records the extractor and the image encoder of a version that takes pictures', () => {
+    const files = {
+      ...sampleFiles(),
+      [MODEL_FILES.imageEncoder]: fileEntryOf(new TextEncoder().encode('an encoder')),
+    };
+    const imageEncoder: ManifestImageEncoder = {
+      file: MODEL_FILES.imageEncoder,
+      input: 'pixels',
+      output: 'image_vector',
+      extractor: 'nsfwjs-mobilenetv2-mid',
+      height: 224,
+      width: 224,
+      resize: PICTURE_RESIZE,
+      weights: 'float16',
+      parity: { pictures: 6, maxAbsDifference: 8.9e-4, minCosine: 0.99999 },
+    };
+    const m = manifestOf({
+      ...sampleManifestFacts(files),
+      extractor: 'nsfwjs-mobilenetv2-mid',
+      imageEncoder,
+    });
+    expect(m.model.extractor).toBe('nsfwjs-mobilenetv2-mid');
+    expect(m.onnx.imageEncoder).toEqual(imageEncoder);
+    expect(parseManifest(JSON.parse(JSON.stringify(m)))).toEqual(m);
   });
 
   it('lists the vector files with their counts, flat index files and splits', () => {

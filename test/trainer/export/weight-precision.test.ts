@@ -1,7 +1,9 @@
+import { setFloat16 } from '@petamoriken/float16';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   dequantize,
+  halfBits,
   permuteColumnBlocks,
   storedBytes,
   storeMatrix,
@@ -105,5 +107,64 @@ describe('stored weights', () => {
     expect(() =>
       permuteColumnBlocks(storeMatrix(new Float32Array(6), 2, 3, 'float32'), [1, 0], 2),
     ).toThrow(/2 blocks of 2 in 3/);
+  });
+});
+
+describe('halfBits', () => {
+  /** The reference: @petamoriken/float16's setFloat16, one value at a time. */
+  function reference(values: Float32Array): Uint16Array {
+    const view = new DataView(new ArrayBuffer(values.length * 2));
+    values.forEach((v, i) => {
+      setFloat16(view, i * 2, v, true);
+    });
+    return new Uint16Array(view.buffer);
+  }
+
+  it('rounds like setFloat16 at every edge: ties, subnormals, overflow, zeros, infinities', () => {
+    const edges = Float32Array.from([
+      0,
+      -0,
+      1,
+      -1,
+      65504,
+      65519.99,
+      65520,
+      -65520,
+      1e6,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      2 ** -14,
+      2 ** -24,
+      2 ** -25,
+      2 ** -25 * 1.0001,
+      3 * 2 ** -25,
+      2 ** -26,
+      1e-10,
+      1 + 2 ** -11,
+      1 + 3 * 2 ** -11,
+      1 + 2 ** -11 + 2 ** -20,
+      2047.5,
+      2048.5,
+      0.1,
+      1 / 3,
+      -6.255818266027114,
+    ]);
+    expect(halfBits(edges)).toEqual(reference(edges));
+  });
+
+  it('agrees with setFloat16 on float32 bit patterns spread over the whole range', () => {
+    const words = Uint32Array.from({ length: 200_000 }, (_, i) => (i * 21_474) >>> 0);
+    const values = new Float32Array(words.buffer).filter((v) => !Number.isNaN(v));
+    const got = halfBits(values);
+    const want = reference(values);
+    expect(got.findIndex((h, i) => h !== want[i])).toBe(-1);
+  });
+
+  it('gives a NaN for a NaN, and reads a view at its offset', () => {
+    const nan = halfBits(Float32Array.of(Number.NaN))[0] as number;
+    expect(nan & 0x7c00).toBe(0x7c00);
+    expect(nan & 0x3ff).not.toBe(0);
+    const backing = Float32Array.of(5, 1, 2);
+    expect(halfBits(backing.subarray(1))).toEqual(reference(Float32Array.of(1, 2)));
   });
 });

@@ -170,6 +170,7 @@ export class GraphBuilder {
 
   /** Renames the value `from` to the graph output `to` (an Identity node). */
   alias(from: string, to: string): void {
+    if (this.names.has(to)) throw new Error(`the graph already has a value named ${to}`);
     this.names.add(to);
     this.nodes.push({
       opType: 'Identity',

@@ -160,6 +160,14 @@ describe('GraphBuilder nodes', () => {
     expect(nodes[0]?.name).toBe('Split_node');
   });
 
+  it('refuses an output name that a value already has (ONNX needs each name once)', () => {
+    const g = new GraphBuilder('names');
+    const x = g.input('x', DataType.FLOAT, [1]);
+    const y = g.node('Relu', [x], {}, 'features');
+    expect(() => g.alias(y, 'features')).toThrow('the graph already has a value named features');
+    expect(() => g.alias(y, 'x')).toThrow('the graph already has a value named x');
+  });
+
   it('computes with its nodes in ONNX Runtime: (x + b) * 2', async () => {
     const g = new GraphBuilder('affine');
     const x = g.input('x', DataType.FLOAT, ['batch', 2]);
