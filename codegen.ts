@@ -38,7 +38,8 @@ const config: CodegenConfig = {
           SimilarConnection: '../mappers.ts#SimilarConnectionParent',
         },
         strictScalars: true,
-        scalars: { ID: 'string' },
+        // An upload arrives as the Fetch API's File (graphql-yoga's multipart support).
+        scalars: { ID: 'string', File: 'File' },
       },
     },
     [WEB_OPERATION_TYPES_FILE]: {
@@ -48,7 +49,8 @@ const config: CodegenConfig = {
         useTypeImports: true,
         enumsAsTypes: true,
         strictScalars: true,
-        scalars: { ID: 'string' },
+        // The page sends a picture as a browser File (Blob) in a multipart request.
+        scalars: { ID: 'string', File: 'File' },
         // Each operation as a typed string (its text, sent as is), not a parsed DocumentNode:
         // the page's bundle then carries no graphql runtime.
         documentMode: 'string',

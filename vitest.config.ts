@@ -53,8 +53,14 @@ export default defineConfig(async () => {
               'test/worker/**/*.test.ts',
               'test/e2e/worker/**/*.test.ts',
             ],
-            // Node side, before the tests: a demo world, a small model per space, exported.
-            globalSetup: ['test/support/demo-models.ts'],
+            // Node side, before the tests: a demo world, a small model per space, exported;
+            // pictures in each format with sharp's pixels for them (test/worker/pictures/); a
+            // model version with an image encoder, and pictures to upload to it.
+            globalSetup: [
+              'test/support/demo-models.ts',
+              'test/support/picture-fixtures.ts',
+              'test/support/picture-model.ts',
+            ],
             testTimeout: 60_000,
             hookTimeout: 60_000,
           },

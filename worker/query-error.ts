@@ -19,6 +19,14 @@ export const QUERY_ERROR_CODES = [
   'BAD_FEATURES',
   /** A numeric argument outside its range, or a bad cursor. details: { argument, min, max, got } */
   'OUT_OF_RANGE',
+  /** An upload that is not a picture, or does not decode. details: { reason } */
+  'NOT_A_PICTURE',
+  /** A picture of a format the decoders do not read (GIF, AVIF, HEIC, ...). details: { format, formats } */
+  'UNSUPPORTED_PICTURE',
+  /** A picture over a limit. details: { limit: 'bytes' | 'pixels' | 'side', max, got } */
+  'PICTURE_TOO_LARGE',
+  /** The model has no image encoder (trained on features from another extractor). details: { version, extractor } */
+  'NO_IMAGE_ENCODER',
   /** The model files and the vector index do not belong together, or cannot be loaded. */
   'MODEL_UNAVAILABLE',
 ] as const;

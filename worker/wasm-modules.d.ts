@@ -4,3 +4,10 @@ declare module '*.wasm' {
   const module: WebAssembly.Module;
   export default module;
 }
+
+// @jsquash/png ships a declaration of its `.wasm` as an ES module of exports (the wasm-bindgen
+// build's own view), which would hide the pattern above; the worker imports it compiled too.
+declare module '@jsquash/png/codec/pkg/squoosh_png_bg.wasm' {
+  const module: WebAssembly.Module;
+  export default module;
+}

@@ -120,6 +120,25 @@ function call(method: string, args: readonly string[], split: string | undefined
   return `${method}(${shown.join(', ')})`;
 }
 
+/**
+ * The image an uploaded picture "shows": the fake reads no pixels, it looks the file's name up
+ * (a File named "img_05.jpg" is that image); any other file is NOT_A_PICTURE.
+ */
+function pictured(picture: Blob): ImageRecord {
+  const name = picture instanceof File ? picture.name : '';
+  const image = IMAGES.find((i) => i.file === name);
+  if (image === undefined) {
+    throw new QueryError('NOT_A_PICTURE', 'the upload is not a picture that can be read', {
+      reason: `the fake services know no picture named ${JSON.stringify(name)}`,
+    });
+  }
+  return image;
+}
+
+function shownPicture(picture: Blob): string {
+  return `${picture instanceof File ? JSON.stringify(picture.name) : 'blob'} (${picture.size} bytes)`;
+}
+
 function annotate(imageId: string, topK: number, split?: string): Scored<CaptionRecord>[] {
   const words = wordsOf(imageId);
   return rank(inSplit(CAPTIONS, split), (c) => overlap(tokenize(c.text), words), topK);
@@ -222,6 +241,16 @@ export function createFakeServices(): FakeServices {
       // The largest feature picks a thing; the first image of that thing is "seen".
       const best = features.indexOf(Math.max(...features));
       return annotate(IMAGES[best]!.id, topK, split);
+    },
+    async annotatePicture(picture, topK, split) {
+      log(call('annotatePicture', [shownPicture(picture), String(topK)], split));
+      return annotate(pictured(picture).id, topK, split);
+    },
+    async similarToPicture(picture, topK, split) {
+      log(call('similarToPicture', [shownPicture(picture), String(topK)], split));
+      const words = wordsOf(pictured(picture).id);
+      // Not a stored image: nothing is left out.
+      return rank(inSplit(IMAGES, split), (i) => overlap([...wordsOf(i.id)], words), topK);
     },
     async similar(imageId, topK, split) {
       log(call('similar', [JSON.stringify(imageId), String(topK)], split));

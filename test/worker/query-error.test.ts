@@ -5,7 +5,7 @@ import { QUERY_ERROR_CODES, QueryError } from '../../worker/query-error.ts';
 // `extensions.code`), so the list is spelled out here and a change to it shows.
 
 describe('QUERY_ERROR_CODES', () => {
-  it('lists the eight codes of the API, each once', () => {
+  it('lists the twelve codes of the API, each once', () => {
     expect(QUERY_ERROR_CODES).toEqual([
       'EMPTY_TEXT',
       'TEXT_TOO_LONG',
@@ -14,6 +14,10 @@ describe('QUERY_ERROR_CODES', () => {
       'UNKNOWN_SPLIT',
       'BAD_FEATURES',
       'OUT_OF_RANGE',
+      'NOT_A_PICTURE',
+      'UNSUPPORTED_PICTURE',
+      'PICTURE_TOO_LARGE',
+      'NO_IMAGE_ENCODER',
       'MODEL_UNAVAILABLE',
     ]);
     expect(new Set(QUERY_ERROR_CODES).size).toBe(QUERY_ERROR_CODES.length);

@@ -9,6 +9,7 @@ import { queryIds } from '../model/query-text.ts';
 import { encodeSentence, projectImages } from '../onnx/encode.ts';
 import { QueryError } from '../query-error.ts';
 import type { VectorFilter, VectorIndex, VectorMatch } from '../vector-index/vector-index.ts';
+import { type ImageEncoderGetter, PictureVectors } from './picture-vectors.ts';
 import { ServerTiming } from './server-timing.ts';
 import type {
   CaptionRecord,
@@ -94,12 +95,21 @@ function scoredCaptions(matches: VectorMatch<CaptionMetadata>[]): Scored<Caption
 export type SpaceGetter = () => Promise<ModelSpace>;
 
 export class ModelServices implements JointspaceServices {
+  private readonly pictures: PictureVectors;
+
   constructor(
     private readonly retrieval: SpaceGetter,
     private readonly regularities: SpaceGetter,
-    /** Where this request's stage times go (encode: the ONNX encoders; index: the vector index). */
+    /** The image encoder of a version, asked for only when a picture comes. */
+    imageEncoder: ImageEncoderGetter,
+    /**
+     * Where this request's stage times go (encode: the sentence encoder; decode and cnn: an
+     * uploaded picture; index: the vector index).
+     */
     private readonly timing: ServerTiming = new ServerTiming(),
-  ) {}
+  ) {
+    this.pictures = new PictureVectors(imageEncoder, timing);
+  }
 
   async model(space: Space) {
     return (await (space === 'retrieval' ? this.retrieval() : this.regularities())).manifest;
@@ -187,6 +197,26 @@ export class ModelServices implements JointspaceServices {
       );
     }
     return scoredCaptions(await this.captionIndex(space).query(vector, topK, filter));
+  }
+
+  async annotatePicture(picture: Blob, topK: number, split?: string) {
+    const space = await this.retrieval();
+    const filter = splitFilter(split, space.manifest);
+    const captions = this.captionIndex(space);
+    const vector = await this.pictures.of(picture, space.manifest);
+    return scoredCaptions(
+      await this.timing.time('index', () => captions.query(vector, topK, filter)),
+    );
+  }
+
+  async similarToPicture(picture: Blob, topK: number, split?: string) {
+    const space = await this.retrieval();
+    const filter = splitFilter(split, space.manifest);
+    const vector = await this.pictures.of(picture, space.manifest);
+    // Not a stored image: nothing to leave out, so the list may hold all 100.
+    return scoredImages(
+      await this.timing.time('index', () => space.images.query(vector, topK, filter)),
+    );
   }
 
   /** Unit vectors of analogy terms: each term (a word or a phrase) through the bag-of-words encoder. */

@@ -9,8 +9,14 @@ import {
 } from '../../core/model-files.ts';
 import { modelFileKey } from '../../core/r2-layout.ts';
 import { flatFileOf } from '../../core/version-check.ts';
-import { type IndexOpener, loadModelSpace, type ModelSpace } from '../model/model-space.ts';
+import {
+  type IndexOpener,
+  loadImageEncoder,
+  loadModelSpace,
+  type ModelSpace,
+} from '../model/model-space.ts';
 import { type LoaderState, SpaceLoader } from '../model/space-loader.ts';
+import type { InferenceSession } from '../onnx/ort-runtime.ts';
 import { QueryError } from '../query-error.ts';
 import { loadFlatIndex } from '../vector-index/flat-index.ts';
 import type { VectorIndex } from '../vector-index/vector-index.ts';
@@ -47,6 +53,8 @@ export type ModelEnv = Pick<
 export type KeepAlive = (work: Promise<unknown>) => void;
 
 const loaders = new Map<string, SpaceLoader<ModelSpace>>();
+/** Image encoders by model version: loaded apart from their space, on the first picture. */
+const encoderLoaders = new Map<string, SpaceLoader<InferenceSession>>();
 
 /** A failed load: the reason for the log, and the incident id that ties a client's error to it. */
 class LoadIncident extends Error {
@@ -147,14 +155,37 @@ async function loadSpace(
     }
     return loaded;
   } catch (e) {
-    const incident = crypto.randomUUID().slice(0, 8);
-    const reason = e instanceof Error ? e.message : String(e);
-    throw new LoadIncident(reason, incident);
+    throw incidentOf(e);
   }
 }
 
-/** What a client is told of a space that failed to load: no keys, no runtime text. */
-function unavailable(space: Space, version: string, state: LoaderState<ModelSpace>): QueryError {
+/** Any failure to load, as an incident: its reason for the log, a fresh id for both sides. */
+function incidentOf(e: unknown): LoadIncident {
+  const reason = e instanceof Error ? e.message : String(e);
+  return new LoadIncident(reason, crypto.randomUUID().slice(0, 8));
+}
+
+/** Logs a failed attempt once, under its incident id. */
+function logFailure(what: string) {
+  return (error: unknown, attempts: number, retryInMs: number) => {
+    const { reason, incident } =
+      error instanceof LoadIncident ? error : { reason: String(error), incident: '-' };
+    console.error(
+      `[model] incident ${incident}: ${what} failed to load (attempt ${attempts}, next try in ${retryInMs / 1000} s): ${reason}`,
+    );
+  };
+}
+
+/**
+ * What a client is told of a space (or its image encoder) that failed to load: no keys, no
+ * runtime text.
+ */
+function unavailable(
+  space: Space,
+  version: string,
+  state: LoaderState<unknown>,
+  what = `the ${space} model (version ${version})`,
+): QueryError {
   const failure = state.state === 'failed' ? state : undefined;
   const incident = failure?.error instanceof LoadIncident ? failure.error.incident : undefined;
   const retryInSeconds = failure
@@ -162,7 +193,7 @@ function unavailable(space: Space, version: string, state: LoaderState<ModelSpac
     : 0;
   return new QueryError(
     'MODEL_UNAVAILABLE',
-    `the ${space} model (version ${version}) cannot be served now; it is tried again in ${retryInSeconds} s${incident ? ` (incident ${incident} in the server log)` : ''}`,
+    `${what} cannot be served now; it is tried again in ${retryInSeconds} s${incident ? ` (incident ${incident} in the server log)` : ''}`,
     { space, version, retryInSeconds, ...(incident ? { incident } : {}) },
   );
 }
@@ -178,19 +209,44 @@ export async function spaceOf(
   let loader = loaders.get(key);
   if (!loader) {
     loader = new SpaceLoader(() => loadSpace(env, space, config), {
-      onFailure: (error, attempts, retryInMs) => {
-        const { reason, incident } =
-          error instanceof LoadIncident ? error : { reason: String(error), incident: '-' };
-        console.error(
-          `[model] incident ${incident}: the ${space} model ${config.version} failed to load (attempt ${attempts}, next try in ${retryInMs / 1000} s): ${reason}`,
-        );
-      },
+      onFailure: logFailure(`the ${space} model ${config.version}`),
     });
     loaders.set(key, loader);
   }
   const current = loader;
   return current.get(keepAlive).catch(() => {
     throw unavailable(space, config.version, current.state);
+  });
+}
+
+/**
+ * The image encoder of a served version, loaded once per isolate when the first picture comes
+ * (the search path never holds it), with the same discipline as a space: one load in flight,
+ * failures remembered and retried after a backoff, a bad or missing file MODEL_UNAVAILABLE.
+ */
+export async function imageEncoderOf(
+  env: Pick<ModelEnv, 'MODELS'>,
+  manifest: ModelManifest,
+  keepAlive?: KeepAlive,
+): Promise<InferenceSession> {
+  const { version, space } = manifest;
+  let loader = encoderLoaders.get(version);
+  if (!loader) {
+    const load = () =>
+      loadImageEncoder(env.MODELS, manifest).catch((e) => Promise.reject(incidentOf(e)));
+    loader = new SpaceLoader(load, {
+      onFailure: logFailure(`the image encoder of the ${space} model ${version}`),
+    });
+    encoderLoaders.set(version, loader);
+  }
+  const current = loader;
+  return current.get(keepAlive).catch(() => {
+    throw unavailable(
+      space,
+      version,
+      current.state,
+      `the image encoder of the ${space} model (version ${version})`,
+    );
   });
 }
 
@@ -203,6 +259,7 @@ export function servicesFor(
   return new ModelServices(
     () => spaceOf(env, 'retrieval', keepAlive),
     () => spaceOf(env, 'regularities', keepAlive),
+    (manifest) => imageEncoderOf(env, manifest, keepAlive),
     timing,
   );
 }

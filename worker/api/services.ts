@@ -60,6 +60,16 @@ export interface JointspaceServices {
     split?: string,
   ): Promise<Scored<CaptionRecord>[]>;
   /**
+   * Captions for an uploaded picture, best first (retrieval space): decoded, brought to the image
+   * encoder's input and encoded by the model's image encoder. NO_IMAGE_ENCODER when the model has
+   * none; NOT_A_PICTURE, UNSUPPORTED_PICTURE, PICTURE_TOO_LARGE for the upload
+   * (worker/pictures/picture-input.ts). One picture is decoded and encoded once per request,
+   * however many fields use it.
+   */
+  annotatePicture(picture: Blob, topK: number, split?: string): Promise<Scored<CaptionRecord>[]>;
+  /** Images nearest an uploaded picture, best first, `topK` at most (as annotatePicture). */
+  similarToPicture(picture: Blob, topK: number, split?: string): Promise<Scored<ImageRecord>[]>;
+  /**
    * Images nearest a stored image, best first, the image itself left out wherever it ranks
    * (retrieval space): `topK` at most, and at most QUERY_LIMITS.maxResults - 1, so that the
    * list is the same whether or not the image is among the nearest. Unknown id: UNKNOWN_IMAGE.

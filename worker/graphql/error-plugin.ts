@@ -8,6 +8,7 @@
 
 import { GraphQLError } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { isMultipart } from './body-limits.ts';
 import { codeFor, executionErrorCode, RENAMED_CODES, withCode } from './error-codes.ts';
 import { errorResponse } from './error-response.ts';
 import { maskedOriginal } from './errors.ts';
@@ -95,21 +96,20 @@ function badRequest(message: string): GraphQLError {
 
 export const errorCodesPlugin: Plugin = {
   onRequestParse({ request, requestParser, setRequestParser, endResponse }) {
-    // Multipart is for file uploads, which this API has none of: refused like any other type.
-    const multipart = /^multipart\/form-data/i.test(request.headers.get('content-type') ?? '');
-    if (requestParser === undefined || multipart) {
+    if (requestParser === undefined) {
       // No parser for this method or body type: yoga would answer an empty 415.
       if (request.method === 'POST') {
         endResponse(
           errorResponse(
             415,
             'UNSUPPORTED_MEDIA_TYPE',
-            `POST bodies of type ${JSON.stringify(request.headers.get('content-type') ?? '')} are not read: send application/json (or application/graphql, or a form)`,
+            `POST bodies of type ${JSON.stringify(request.headers.get('content-type') ?? '')} are not read: send application/json (or application/graphql, or a form; multipart/form-data to upload a picture)`,
           ),
         );
       }
       return;
     }
+    const multipart = isMultipart(request);
     setRequestParser(async (req) => {
       try {
         return await requestParser(req);
@@ -117,6 +117,11 @@ export const errorCodesPlugin: Plugin = {
         // yoga parses GET's variables and extensions with JSON.parse, unguarded.
         if (e instanceof SyntaxError) {
           throw badRequest(`The request's parameters are not valid JSON: ${e.message}`);
+        }
+        // yoga's multipart parser says which part is missing or malformed, without a status:
+        // the request's fault all the same.
+        if (multipart && e instanceof GraphQLError && e.extensions.http === undefined) {
+          throw badRequest(e.message);
         }
         throw e;
       }

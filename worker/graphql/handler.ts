@@ -5,6 +5,7 @@
 import { createYoga } from 'graphql-yoga';
 import type { PictureLookup } from '../api/picture-catalog.ts';
 import type { JointspaceServices } from '../api/services.ts';
+import { bodyLimitsPlugin } from './body-limits.ts';
 import type { GraphQLContext } from './context.ts';
 import { documentLimitsPlugin } from './document-limits.ts';
 import { errorCodesPlugin } from './error-plugin.ts';
@@ -16,11 +17,6 @@ import { corsFor, type PostureEnv, postureOf, posturePlugin } from './posture.ts
 import { schema } from './schema.ts';
 
 export const GRAPHQL_PATH = '/graphql';
-/**
- * The largest request body read (yoga answers 413 above it). The biggest honest request is an
- * annotate with a raw feature vector: 4096 floats (VGG) written out in full take about 90 kB.
- */
-export const MAX_REQUEST_BYTES = 256 * 1024;
 
 /** The services of one request; they load models only when a field needs one. */
 export type ServicesFactory<E> = (
@@ -63,13 +59,15 @@ export function createGraphQLHandler<E extends PostureEnv>(
     cors: corsFor((request) => postureOf(envOf.get(request) ?? {})),
     maskedErrors: { maskError, errorMessage: UNEXPECTED_ERROR_MESSAGE },
     logging: graphqlLogger,
-    maxRequestBodySize: MAX_REQUEST_BYTES,
+    // One limit for JSON and another for uploads: bodyLimitsPlugin.
+    maxRequestBodySize: false,
     // Bounded in size (parse-cache.ts); yoga's own would keep 1,024 documents of any size.
     parserAndValidationCache: boundedParserCache(),
     plugins: [
       documentLimitsPlugin,
       operationLimitsPlugin,
       posturePlugin(),
+      bodyLimitsPlugin,
       // Last: it sees every other plugin's errors, to give each a code.
       errorCodesPlugin,
     ],

@@ -33,7 +33,7 @@ export interface ConnectionParent<T> {
 }
 
 export interface AnnotationConnectionParent extends ConnectionParent<CaptionRecord> {
-  /** The id the image was given by; null when it was given by features. */
+  /** The id the image was given by; null when it was given by features or a picture. */
   imageId: string | null;
 }
 
@@ -51,6 +51,6 @@ export interface AnalogyResultParent {
 }
 
 export interface SimilarConnectionParent extends ConnectionParent<ImageRecord> {
-  /** The id of the image the list started from. */
-  imageId: string;
+  /** The id of the stored image the list started from; null when it started from a picture. */
+  imageId: string | null;
 }

@@ -8,9 +8,12 @@
  *   - at most MAX_MODEL_QUERIES of them run a model (search, annotate, similar, analogy);
  *   - selections at most MAX_DEPTH deep, through fragments;
  *   - a cost of at most MAX_COST (graphql-query-complexity): every field costs 1 plus what it
- *     selects, a model query 10, and a list costs its length times what each element selects:
- *     `first` edges of search, annotate and similar, `k` matches of analogy, 20 captions of an
- *     image.
+ *     selects, a model query 10, a model query of an uploaded picture PICTURE_QUERY_COST (a
+ *     decode and a CNN run: about as much CPU as a hundred text queries), and a list costs its
+ *     length times what each element selects: `first` edges of search, annotate and similar,
+ *     `k` matches of analogy, 20 captions of an image. (A request carries one file at most,
+ *     encoded once however many fields use it: body-limits.ts, api/picture-vectors.ts; the cost
+ *     keeps a document from asking for more picture work than a few fields' worth regardless.)
  *
  * The first three depend on the document alone (validation rules, cached with it); the cost
  * depends on the variables too, so it is checked for each execution.
@@ -32,6 +35,8 @@ export const MAX_DEPTH = 20;
 export const MAX_COST = 20_000;
 /** What running a model costs against MAX_COST, beside what its answer selects. */
 export const MODEL_QUERY_COST = 10;
+/** What a model query of an uploaded picture costs instead (annotate's image.picture, similar's picture). */
+export const PICTURE_QUERY_COST = 2_000;
 
 function tooComplex(message: string, nodes?: GraphQLError['nodes']): GraphQLError {
   return new GraphQLError(message, { nodes, extensions: { code: 'QUERY_TOO_COMPLEX' } });
@@ -151,10 +156,23 @@ const LIST_LENGTH: Record<string, (args: Record<string, unknown>) => number> = {
   'Image.captions': () => QUERY_LIMITS.maxCaptionsPerImage,
 };
 
+/** Whether a root field's arguments hold an uploaded picture (a File, or anything in its place). */
+function asksForPicture(field: string, args: Record<string, unknown>): boolean {
+  if (field === 'similar') return args.picture !== undefined && args.picture !== null;
+  if (field !== 'annotate') return false;
+  const image = args.image as { picture?: unknown } | null | undefined;
+  return image?.picture !== undefined && image.picture !== null;
+}
+
+/** What a field costs itself, before what it selects. */
+function ownCost(typeName: string, field: string, args: Record<string, unknown>): number {
+  if (typeName !== 'Query' || !MODEL_QUERY_FIELDS.includes(field)) return 1;
+  return asksForPicture(field, args) ? PICTURE_QUERY_COST : MODEL_QUERY_COST;
+}
+
 /** The cost of one field: see the comment at the top. */
 export const costEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
-  const own =
-    MODEL_QUERY_FIELDS.includes(field.name) && type.name === 'Query' ? MODEL_QUERY_COST : 1;
+  const own = ownCost(type.name, field.name, args);
   const length = LIST_LENGTH[`${type.name}.${field.name}`];
   // An argument out of range is refused by the resolver; here it costs as the largest list.
   const elements = length ? Math.min(Math.max(length(args), 1) || 1, QUERY_LIMITS.maxResults) : 1;

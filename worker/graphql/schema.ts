@@ -6,7 +6,11 @@ import type { GraphQLSchema } from 'graphql';
 import { createSchema } from 'graphql-yoga';
 import typeDefs from '../../schema/schema.graphql';
 import type { GraphQLContext } from './context.ts';
+import { withFileScalar } from './file-scalar.ts';
 import { resolvers } from './resolvers/index.ts';
 
 // Typed as a plain GraphQLSchema so that yoga can add its server context (env, ctx) on top.
-export const schema: GraphQLSchema = createSchema<GraphQLContext>({ typeDefs, resolvers });
+// The File scalar's rules are set on the built schema (file-scalar.ts says why).
+export const schema: GraphQLSchema = withFileScalar(
+  createSchema<GraphQLContext>({ typeDefs, resolvers }),
+);

@@ -160,6 +160,20 @@ export async function loadModelSpace(options: LoadOptions): Promise<ModelSpace> 
   return { manifest, vocabulary, sentenceEncoder, imageProjection, images, captions };
 }
 
+/**
+ * The image encoder of a version (pixels -> image vector), checked like the other files. Loaded
+ * apart from the space, when the first picture comes (api/served-models.ts): it is the biggest
+ * graph of a version, and the search path never needs it.
+ */
+export async function loadImageEncoder(
+  bucket: R2Bucket,
+  manifest: ModelManifest,
+): Promise<InferenceSession> {
+  const encoder = manifest.onnx.imageEncoder;
+  if (!encoder) fail(manifest.version, 'it has no image encoder');
+  return session(bucket, manifest, encoder);
+}
+
 /** A vector index of the version, holding as many vectors of its dimension as the export wrote. */
 async function openChecked<K extends VectorKind>(
   options: LoadOptions,

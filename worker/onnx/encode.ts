@@ -2,17 +2,25 @@
  * Typed calls into the exported models (DESIGN.md's contract):
  * - sentence encoder: `token_ids` int64 [batch, sequence], 0-padded at the end, 1 = `<unk>`
  *   -> `sentence_vector` float32 [batch, D];
- * - image projection: `image_features` float32 [batch, F] -> `image_vector` float32 [batch, D].
+ * - image projection: `image_features` float32 [batch, F] -> `image_vector` float32 [batch, D];
+ * - image encoder: `pixels` uint8 [batch, 224, 224, 3] (core/picture-pixels.ts's PICTURE_INPUT)
+ *   -> `image_vector` float32 [batch, D].
  * A model that does not match the contract fails with JointspaceFormatError; a caller's bad input
  * with JointspaceInputError, before anything runs.
  */
 import { JointspaceFormatError, JointspaceInputError } from '../../core/errors.ts';
-import { IMAGE_PROJECTION_IO, SENTENCE_ENCODER_IO } from '../../core/model-files.ts';
+import {
+  IMAGE_ENCODER_IO,
+  IMAGE_PROJECTION_IO,
+  SENTENCE_ENCODER_IO,
+} from '../../core/model-files.ts';
+import { PICTURE_INPUT } from '../../core/picture-pixels.ts';
 import { rowCount } from '../../core/vectors.ts';
 import { exclusive, type InferenceSession, Tensor } from './ort-runtime.ts';
 
 const { input: SENTENCE_INPUT, output: SENTENCE_OUTPUT } = SENTENCE_ENCODER_IO;
 const { input: IMAGE_INPUT, output: IMAGE_OUTPUT } = IMAGE_PROJECTION_IO;
+const { input: PIXELS_INPUT, output: PIXELS_OUTPUT } = IMAGE_ENCODER_IO;
 
 function requireNames(session: InferenceSession, input: string, output: string, what: string) {
   if (!session.inputNames.includes(input)) {
@@ -114,5 +122,28 @@ export async function projectImages(
   if (rows === 0) return new Float32Array(0);
   const tensor = new Tensor('float32', features, [rows, dim]);
   const { data } = await runMatrix(session, { [IMAGE_INPUT]: tensor }, IMAGE_OUTPUT, rows);
+  return data;
+}
+
+/**
+ * Encodes pictures, each the image encoder's input (PICTURE_INPUT: uint8 RGB 224 x 224, as
+ * core's fitPicture makes it), row-major [batch, 224, 224, 3]; the result is [batch, D].
+ */
+export async function encodePictures(
+  session: InferenceSession,
+  pixels: Uint8Array,
+): Promise<Float32Array> {
+  requireNames(session, PIXELS_INPUT, PIXELS_OUTPUT, 'the image encoder');
+  const { height, width, channels } = PICTURE_INPUT;
+  const size = height * width * channels;
+  if (pixels.length % size !== 0) {
+    throw new JointspaceInputError(
+      `pictures have ${pixels.length} values, not a whole number of ${height} x ${width} x ${channels} pictures`,
+    );
+  }
+  const rows = pixels.length / size;
+  if (rows === 0) return new Float32Array(0);
+  const tensor = new Tensor('uint8', pixels, [rows, height, width, channels]);
+  const { data } = await runMatrix(session, { [PIXELS_INPUT]: tensor }, PIXELS_OUTPUT, rows);
   return data;
 }

@@ -10,13 +10,16 @@ import { ModelServices } from '../../../worker/api/jointspace-services.ts';
 import { ServerTiming } from '../../../worker/api/server-timing.ts';
 import {
   type IndexOpener,
+  loadImageEncoder,
   loadModelSpace,
   type ModelSpace,
 } from '../../../worker/model/model-space.ts';
 import { QueryError } from '../../../worker/query-error.ts';
 import { FlatIndex, loadFlatIndex } from '../../../worker/vector-index/flat-index.ts';
+import { fromBase64, pictureFixture } from '../../support/picture-bytes.ts';
 import { randomUnitVectors } from '../../support/random-vectors.ts';
 import { seedDemoModels } from '../../support/seed-models.ts';
+import { seedPictureModel } from '../../support/seed-pictures.ts';
 
 /**
  * ModelServices over the demo models of the global setup, loaded straight from the simulated
@@ -54,8 +57,16 @@ beforeAll(async () => {
       withImageProjection: false,
     }),
   ]);
-  services = new ModelServices(given(retrieval), given(regularities));
+  services = servicesOver(retrieval);
 });
+
+/** The image encoder of a version, read from the bucket (the services ask for it per picture). */
+const encoders = (manifest: ModelManifest) => loadImageEncoder(env.MODELS, manifest);
+
+/** Services over a retrieval space (and the demo regularities one), as a request gets them. */
+function servicesOver(space: ModelSpace, timing?: ServerTiming): ModelServices {
+  return new ModelServices(given(space), given(regularities), encoders, timing);
+}
 
 /** A space getter for a space already loaded. */
 function given(space: ModelSpace): () => Promise<ModelSpace> {
@@ -92,6 +103,7 @@ describe('model', () => {
         asked.push('regularities');
         throw broken;
       },
+      encoders,
     );
     expect((await partial.search('a red car', 2)).results).toHaveLength(2);
     expect(await partial.image(retrieval.manifest.vectors.images.file)).toBeNull();
@@ -137,7 +149,7 @@ describe('search', () => {
 
   it('says where its time went: encode (the ONNX encoder), then index', async () => {
     const timing = new ServerTiming();
-    const timed = new ModelServices(given(retrieval), given(regularities), timing);
+    const timed = servicesOver(retrieval, timing);
     expect(timing.header()).toBe('');
     await timed.search('a blue boat', 3);
     expect(timing.header()).toMatch(/^encode;dur=\d+\.\d{2}, index;dur=\d+\.\d{2}$/);
@@ -198,7 +210,7 @@ describe('similar', () => {
       ),
     );
     expect((await images.query(image!, 2)).map((m) => m.id)).toEqual(['twin.svg', 'me.svg']);
-    const twins = new ModelServices(given({ ...retrieval, images }), given(regularities));
+    const twins = servicesOver({ ...retrieval, images });
     const results = await twins.similar('me.svg', 3);
     expect(results).toHaveLength(3);
     expect(results[0]!.item.id).toBe('twin.svg');
@@ -328,7 +340,7 @@ describe('image and captionsOf', () => {
         encodeFlatIndex({ version: 'many-captions', dimension, records }, 'float32'),
       ),
     );
-    const many = new ModelServices(given({ ...retrieval, captions }), given(regularities));
+    const many = servicesOver({ ...retrieval, captions });
     const found = await many.captionsOf('many.svg');
     expect(found.map((c) => c.text)).toEqual(Array.from({ length: 20 }, (_, k) => `caption ${k}`));
     expect(found[3]).toEqual({
@@ -446,10 +458,7 @@ describe('refusals', () => {
   });
 
   it('of a space loaded without what the query needs: MODEL_UNAVAILABLE, naming it', async () => {
-    const noCaptions = new ModelServices(
-      given({ ...retrieval, captions: null }),
-      given(regularities),
-    );
+    const noCaptions = servicesOver({ ...retrieval, captions: null });
     for (const p of [
       noCaptions.annotateImage(models.sample.imageId, 5),
       noCaptions.annotateFeatures(models.sample.features, 5),
@@ -459,13 +468,80 @@ describe('refusals', () => {
       expect(e.code).toBe('MODEL_UNAVAILABLE');
       expect(e.message).toBe('the retrieval space was loaded without its captions');
     }
-    const noProjection = new ModelServices(
-      given({ ...retrieval, imageProjection: null }),
-      given(regularities),
-    );
+    const noProjection = servicesOver({ ...retrieval, imageProjection: null });
     const e = await refusal(noProjection.annotateFeatures(models.sample.features, 5));
     expect(e.code).toBe('MODEL_UNAVAILABLE');
     expect(e.message).toBe('the retrieval space was loaded without its image projection');
+  });
+});
+
+describe('by picture', () => {
+  const picture = () => new File([fromBase64(pictureFixture('baseline.jpeg').base64)], 'a.jpg');
+
+  it('on a model without an image encoder: NO_IMAGE_ENCODER, the picture unread', async () => {
+    for (const p of [
+      services.annotatePicture(picture(), 5),
+      services.similarToPicture(picture(), 5),
+    ]) {
+      const e = await refusal(p);
+      expect(e.code).toBe('NO_IMAGE_ENCODER');
+      expect(e.details).toEqual({ version: 'test-retrieval', extractor: null });
+    }
+  });
+
+  it('checks the split before the picture', async () => {
+    const e = await refusal(services.annotatePicture(picture(), 5, 'nope'));
+    expect(e.code).toBe('UNKNOWN_SPLIT');
+  });
+
+  describe('on a model with an image encoder', () => {
+    const pictures = inject('pictureModel');
+    let space: ModelSpace;
+
+    beforeAll(async () => {
+      await seedPictureModel();
+      space = await loadModelSpace({
+        bucket: env.MODELS,
+        version: pictures.version,
+        openIndex: flatOpener,
+        withCaptions: true,
+        withImageProjection: true,
+      });
+    });
+
+    const made = () => new File([fromBase64(pictures.made.base64)], pictures.made.file);
+
+    it('annotates and finds similar images for one picture, encoding it once, timing each stage', async () => {
+      const timing = new ServerTiming();
+      const asked: string[] = [];
+      const counting = new ModelServices(
+        given(space),
+        given(regularities),
+        async (manifest) => {
+          asked.push(manifest.version);
+          return encoders(manifest);
+        },
+        timing,
+      );
+      const file = made();
+      const [captions, similar] = await Promise.all([
+        counting.annotatePicture(file, 3),
+        counting.similarToPicture(file, 100),
+      ]);
+      expect(asked).toEqual([pictures.version]);
+      expect(captions).toHaveLength(3);
+      expect(captions[0]?.item.imageId).toBe(pictures.made.file);
+      // Not a stored image: nothing left out, so all the images there are (up to 100).
+      expect(similar).toHaveLength(space.manifest.vectors.images.count);
+      expect(similar[0]?.item.id).toBe(pictures.made.file);
+      expect(timing.header()).toMatch(/^decode;dur=[\d.]+, cnn;dur=[\d.]+, index;dur=[\d.]+$/);
+    });
+
+    it('keeps to a split', async () => {
+      const onlyVal = await servicesOver(space).similarToPicture(made(), 100, 'val');
+      expect(onlyVal.length).toBeGreaterThan(0);
+      expect(onlyVal.every((r) => r.item.split === 'val')).toBe(true);
+    });
   });
 });
 

@@ -5,6 +5,7 @@ import {
   beforeEach,
   describe,
   expect,
+  inject,
   it,
   type MockInstance,
   vi,
@@ -13,10 +14,17 @@ import { sha256Hex } from '../../../core/hash.ts';
 import type { ModelManifest } from '../../../core/manifest.ts';
 import { flatIndexFile, MODEL_FILES } from '../../../core/model-files.ts';
 import { modelFileKey } from '../../../core/r2-layout.ts';
-import { type ModelEnv, servicesFor, spaceOf } from '../../../worker/api/served-models.ts';
+import {
+  imageEncoderOf,
+  type ModelEnv,
+  servicesFor,
+  spaceOf,
+} from '../../../worker/api/served-models.ts';
 import { QueryError } from '../../../worker/query-error.ts';
 import { cloneVersion } from '../../support/clone-version.ts';
+import { fromBase64 } from '../../support/picture-bytes.ts';
 import { seedDemoModels } from '../../support/seed-models.ts';
+import { seedPictureModel } from '../../support/seed-pictures.ts';
 
 /**
  * The spaces a worker serves, loaded from the simulated R2 bucket inside workerd: which versions,
@@ -232,5 +240,78 @@ describe('a failed load', () => {
     const count = reads.length;
     await serve();
     expect(reads).toHaveLength(count);
+  });
+});
+
+describe('the image encoder', () => {
+  const pictures = inject('pictureModel');
+
+  beforeAll(async () => {
+    await seedPictureModel();
+  });
+
+  /** A bucket that notes each key read. */
+  function counting(reads: string[]): R2Bucket {
+    return {
+      get: (key: string) => {
+        reads.push(key);
+        return env.MODELS.get(key);
+      },
+    } as unknown as R2Bucket;
+  }
+
+  it('is not loaded with its space: the search path never holds it', async () => {
+    const reads: string[] = [];
+    const services = servicesFor({
+      ...modelEnv,
+      MODELS: counting(reads),
+      RETRIEVAL_MODEL: pictures.version,
+    });
+    expect((await services.search('a red circle', 2)).results).toHaveLength(2);
+    expect(reads.some((key) => key.endsWith(MODEL_FILES.imageEncoder))).toBe(false);
+  });
+
+  it('is loaded once per isolate, on the first picture, and kept', async () => {
+    const version = `p-${crypto.randomUUID().slice(0, 8)}`;
+    const manifest = await cloneVersion(env.MODELS, pictures.version, version);
+    const reads: string[] = [];
+    const bucket = counting(reads);
+    const [a, b] = await Promise.all([
+      imageEncoderOf({ MODELS: bucket }, manifest),
+      imageEncoderOf({ MODELS: bucket }, manifest),
+    ]);
+    expect(a).toBe(b);
+    expect(await imageEncoderOf({ MODELS: bucket }, manifest)).toBe(a);
+    expect(reads).toEqual([modelFileKey(version, MODEL_FILES.imageEncoder)]);
+    expect(a.inputNames).toEqual(['pixels']);
+  });
+
+  it('missing or changed: MODEL_UNAVAILABLE with an incident, remembered without reading again', async () => {
+    const version = `p-${crypto.randomUUID().slice(0, 8)}`;
+    const manifest = await cloneVersion(env.MODELS, pictures.version, version);
+    await put(version, MODEL_FILES.imageEncoder, 'not the encoder');
+    const reads: string[] = [];
+    const first = await refusal(imageEncoderOf({ MODELS: counting(reads) }, manifest));
+    expect(first.code).toBe('MODEL_UNAVAILABLE');
+    expect(first.message).toMatch(
+      new RegExp(
+        `^the image encoder of the retrieval model \\(version ${version}\\) cannot be served now; it is tried again in 1 s \\(incident [0-9a-f]{8} in the server log\\)$`,
+      ),
+    );
+    expect(first.details).toMatchObject({ space: 'retrieval', version, retryInSeconds: 1 });
+    const again = await refusal(imageEncoderOf({ MODELS: counting(reads) }, manifest));
+    expect(again.details.incident).toBe(first.details.incident);
+    expect(reads).toHaveLength(1);
+    expect(logged).toHaveBeenCalledTimes(1);
+    expect(String(logged.mock.calls[0]?.[0])).toMatch(
+      /the image encoder of the retrieval model p-[0-9a-f]+ failed to load .*image_encoder\.onnx does not match the manifest/,
+    );
+  });
+
+  it('serves queries by picture through servicesFor', async () => {
+    const services = servicesFor({ ...modelEnv, RETRIEVAL_MODEL: pictures.version });
+    const file = new File([fromBase64(pictures.made.base64)], pictures.made.file);
+    const similar = await services.similarToPicture(file, 1);
+    expect(similar[0]?.item.id).toBe(pictures.made.file);
   });
 });

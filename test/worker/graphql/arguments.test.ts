@@ -1,6 +1,11 @@
+import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { QUERY_LIMITS } from '../../../core/limits.ts';
-import { requireInRange, requireTextLength } from '../../../worker/graphql/arguments.ts';
+import {
+  requireExactlyOne,
+  requireInRange,
+  requireTextLength,
+} from '../../../worker/graphql/arguments.ts';
 import { requireTextLength as servicesTextCheck } from '../../../worker/model/query-text.ts';
 import { QueryError } from '../../../worker/query-error.ts';
 
@@ -64,5 +69,33 @@ describe('requireTextLength', () => {
     expect(e.code).toBe('TEXT_TOO_LONG');
     expect(e.message).toBe('plus has 1001 characters; at most 1000 are read');
     expect(e.details).toEqual({ argument: 'plus', maxCharacters: 1000, characters: 1001 });
+  });
+});
+
+describe('requireExactlyOne', () => {
+  it('returns the one argument set, null and absent ones left out', () => {
+    expect(requireExactlyOne('similar', { imageId: 'a.jpg', picture: null })).toEqual({
+      imageId: 'a.jpg',
+    });
+    expect(requireExactlyOne('similar', { imageId: undefined, picture: 7 })).toEqual({
+      picture: 7,
+    });
+  });
+
+  it.each([
+    [{ imageId: null, picture: undefined }, 'none was'],
+    [{ imageId: 'a.jpg', picture: 7 }, '`imageId` and `picture` were'],
+  ])('refuses %o with BAD_USER_INPUT, naming the arguments', (args, got) => {
+    let thrown: unknown;
+    try {
+      requireExactlyOne('similar', args);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(GraphQLError);
+    expect((thrown as GraphQLError).message).toBe(
+      `similar takes exactly one of \`imageId\` and \`picture\`; ${got} given`,
+    );
+    expect((thrown as GraphQLError).extensions.code).toBe('BAD_USER_INPUT');
   });
 });

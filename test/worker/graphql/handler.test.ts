@@ -1,6 +1,6 @@
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { MAX_REQUEST_BYTES } from '../../../worker/graphql/handler.ts';
+import { MAX_REQUEST_BYTES } from '../../../worker/graphql/body-limits.ts';
 import { MAX_MODEL_QUERIES } from '../../../worker/graphql/operation-limits.ts';
 import { createFakeServices } from '../../support/fake-services.ts';
 import { type GraphQLResponseJSON, graphqlClient, URL_BASE } from '../../support/graphql-client.ts';

@@ -10,9 +10,11 @@ import {
   MAX_DEPTH,
   MAX_MODEL_QUERIES,
   MAX_ROOT_FIELDS,
+  MODEL_QUERY_COST,
   MODEL_QUERY_FIELDS,
   operationCost,
   operationLimitsPlugin,
+  PICTURE_QUERY_COST,
 } from '../../../worker/graphql/operation-limits.ts';
 import { schema } from '../../../worker/graphql/schema.ts';
 import { createFakeServices } from '../../support/fake-services.ts';
@@ -222,6 +224,46 @@ describe('the cost of an operation', () => {
       (_, i) => `c${i}: captions { text }`,
     ).join(' ')} } } } }`;
     expect(cost(nestedAliases)).toBeGreaterThan(MAX_COST);
+  });
+});
+
+describe('the cost of a query by picture', () => {
+  const picture = new File([new Uint8Array(3)], 'p.jpg');
+
+  it(`is ${PICTURE_QUERY_COST} for annotate and similar by picture, beside what they select`, () => {
+    expect(
+      cost('query ($p: File!) { annotate(image: { picture: $p }, first: 7) { edges { score } } }', {
+        p: picture,
+      }),
+    ).toBe(PICTURE_QUERY_COST + 7 * 2);
+    expect(
+      cost('query ($p: File) { similar(picture: $p, first: 7) { edges { score } } }', {
+        p: picture,
+      }),
+    ).toBe(PICTURE_QUERY_COST + 7 * 2);
+    // The other ways to give an image cost a model query's.
+    expect(
+      cost(
+        'query ($f: [Float!]) { annotate(image: { features: $f }, first: 7) { edges { score } } }',
+        {
+          f: [1, 2],
+        },
+      ),
+    ).toBe(MODEL_QUERY_COST + 7 * 2);
+  });
+
+  it(`lets ${MAX_MODEL_QUERIES} picture queries with full pages through, and not ${Math.floor(MAX_COST / PICTURE_QUERY_COST) + 1}`, () => {
+    const fields = (n: number) =>
+      Array.from(
+        { length: n },
+        (_, i) =>
+          `a${i}: annotate(image: { picture: $p }, first: 100) { edges { score node { text } } }`,
+      ).join(' ');
+    const doc = (n: number) => `query ($p: File!) { ${fields(n)} }`;
+    expect(cost(doc(MAX_MODEL_QUERIES), { p: picture })).toBeLessThanOrEqual(MAX_COST);
+    expect(
+      cost(doc(Math.floor(MAX_COST / PICTURE_QUERY_COST) + 1), { p: picture }),
+    ).toBeGreaterThan(MAX_COST);
   });
 });
 

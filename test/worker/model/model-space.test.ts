@@ -8,14 +8,16 @@ import { flatFileOf } from '../../../core/version-check.ts';
 import {
   type IndexOpener,
   type LoadOptions,
+  loadImageEncoder,
   loadModelSpace,
   ModelLoadError,
 } from '../../../worker/model/model-space.ts';
-import { encodeSentence, projectImages } from '../../../worker/onnx/encode.ts';
+import { encodePictures, encodeSentence, projectImages } from '../../../worker/onnx/encode.ts';
 import { FlatIndex, loadFlatIndex } from '../../../worker/vector-index/flat-index.ts';
 import type { VectorIndex } from '../../../worker/vector-index/vector-index.ts';
 import { randomUnitVectors } from '../../support/random-vectors.ts';
 import { seedDemoModels } from '../../support/seed-models.ts';
+import { seedPictureModel } from '../../support/seed-pictures.ts';
 
 // Loading one model version from the simulated R2 bucket: the demo models of the global setup
 // (test-retrieval: LSTM, with image projection and both flat indexes; test-regularities: bag of
@@ -26,8 +28,11 @@ const models = inject('demoModels');
 const RETRIEVAL = 'test-retrieval';
 const REGULARITIES = 'test-regularities';
 
+const PICTURES = inject('pictureModel').version;
+
 beforeAll(async () => {
   await seedDemoModels();
+  await seedPictureModel();
 });
 
 async function bytesOf(key: string): Promise<Uint8Array> {
@@ -283,6 +288,43 @@ describe('loadModelSpace refuses', () => {
     }) as IndexOpener;
     expect((await refusal(loadModelSpace(retrievalOptions(RETRIEVAL, broken)))).message).toBe(
       `model version ${RETRIEVAL}: its images index could not be opened: the object body ended early`,
+    );
+  });
+});
+
+describe('loadImageEncoder', () => {
+  it('loads the image encoder of a version that has one: pixels in, a unit vector out', async () => {
+    const manifest = await manifestOf(PICTURES);
+    const session = await loadImageEncoder(env.MODELS, manifest);
+    expect(session.inputNames).toEqual(['pixels']);
+    expect(session.outputNames).toEqual(['image_vector']);
+    const vector = await encodePictures(session, new Uint8Array(224 * 224 * 3).fill(128));
+    expect(vector).toHaveLength(manifest.model.dimension);
+    expect(Math.hypot(...vector)).toBeCloseTo(1, 5);
+  });
+
+  it('refuses a version without one', async () => {
+    const e = await refusal(loadImageEncoder(env.MODELS, await manifestOf(RETRIEVAL)));
+    expect(e.message).toBe(`model version ${RETRIEVAL}: it has no image encoder`);
+  });
+
+  it('refuses a missing or changed file, as the other files', async () => {
+    await copyVersion(PICTURES, 'pictures-no-encoder', { skip: [MODEL_FILES.imageEncoder] });
+    const missing = await refusal(
+      loadImageEncoder(env.MODELS, await manifestOf('pictures-no-encoder')),
+    );
+    expect(missing.message).toMatch(/image_encoder\.onnx is not in the bucket/);
+    const original = await bytesOf(modelFileKey(PICTURES, MODEL_FILES.imageEncoder));
+    const changed = original.slice();
+    changed[changed.length - 1] = (changed[changed.length - 1] as number) ^ 1;
+    await copyVersion(PICTURES, 'pictures-changed-encoder', {
+      replace: { [MODEL_FILES.imageEncoder]: changed },
+    });
+    const e = await refusal(
+      loadImageEncoder(env.MODELS, await manifestOf('pictures-changed-encoder')),
+    );
+    expect(e.message).toMatch(
+      /image_encoder\.onnx does not match the manifest: its SHA-256 differs/,
     );
   });
 });

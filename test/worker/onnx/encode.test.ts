@@ -1,7 +1,12 @@
 import onnxProto, { type onnx as proto } from 'onnx-proto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { JointspaceFormatError, JointspaceInputError } from '../../../core/errors.ts';
-import { encodeSentence, encodeSentences, projectImages } from '../../../worker/onnx/encode.ts';
+import {
+  encodePictures,
+  encodeSentence,
+  encodeSentences,
+  projectImages,
+} from '../../../worker/onnx/encode.ts';
 import { createSession, type InferenceSession } from '../../../worker/onnx/ort-runtime.ts';
 import bowBytes from '../../fixtures/onnx/bow.onnx';
 import { IR_VERSION, OPSET } from '../../fixtures/onnx/build-models.ts';
@@ -19,6 +24,7 @@ import { SIZES } from '../../fixtures/onnx/weights.ts';
 const { onnx } = onnxProto;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT64 = onnx.TensorProto.DataType.INT64;
+const UINT8 = onnx.TensorProto.DataType.UINT8;
 
 function valueInfo(
   name: string,
@@ -134,6 +140,31 @@ const BROKEN = {
       valueInfo('image_vector', FLOAT, ['batch', 'features']),
     ),
 };
+
+/**
+ * An image encoder of the contract's shape whose output can be checked by hand: pixels uint8
+ * [batch, 224, 224, 3] -> image_vector float32 [batch, 3], each row the sums of the picture's
+ * red, green and blue values (exact in float32: at most 255 x 224 x 224 < 2^24).
+ */
+const channelSums = () =>
+  graphBytes(
+    [
+      ['Cast', ['pixels'], 'values', FLOAT],
+      ['ReduceSum', ['values', 'axes_hw'], 'sums'],
+      ['Reshape', ['sums', 'rows_of_3'], 'image_vector'],
+    ],
+    valueInfo('pixels', UINT8, ['batch', 224, 224, 3]),
+    valueInfo('image_vector', FLOAT, ['batch', 3]),
+    [
+      axes('axes_hw', [1, 2]),
+      onnx.TensorProto.create({
+        name: 'rows_of_3',
+        dims: [2],
+        dataType: INT64,
+        int64Data: [-1, 3],
+      }),
+    ],
+  );
 
 let sessions: Record<'bow' | 'lstm' | 'projection', InferenceSession>;
 
@@ -254,6 +285,41 @@ describe('projectImages', () => {
     const input = Float32Array.of(1, 2, 3, 4, 5, 6);
     expect(await projectImages(open, input, 3)).toEqual(input);
     expect(await projectImages(open, input, 2)).toEqual(input);
+  });
+});
+
+describe('encodePictures', () => {
+  const PICTURE = 224 * 224 * 3;
+  /** A picture of one colour. */
+  const flat = (r: number, g: number, b: number) => {
+    const p = new Uint8Array(PICTURE);
+    for (let i = 0; i < PICTURE; i += 3) p.set([r, g, b], i);
+    return p;
+  };
+
+  it('feeds uint8 NHWC pixels, one row per picture, in order', async () => {
+    const encoder = await createSession(channelSums());
+    const batch = new Uint8Array(2 * PICTURE);
+    batch.set(flat(1, 2, 3), 0);
+    batch.set(flat(255, 0, 10), PICTURE);
+    const n = 224 * 224;
+    expect(await encodePictures(encoder, batch)).toEqual(
+      Float32Array.of(n, 2 * n, 3 * n, 255 * n, 0, 10 * n),
+    );
+  });
+
+  it('gives nothing for no pictures, and refuses pixels that are not whole pictures', async () => {
+    const encoder = await createSession(channelSums());
+    expect(await encodePictures(encoder, new Uint8Array(0))).toEqual(new Float32Array(0));
+    await expect(encodePictures(encoder, new Uint8Array(PICTURE + 1))).rejects.toThrow(
+      JointspaceInputError,
+    );
+  });
+
+  it('names the missing input of a graph that is not an image encoder', async () => {
+    await expect(encodePictures(sessions.projection, flat(0, 0, 0))).rejects.toThrow(
+      /the image encoder has no input "pixels"/,
+    );
   });
 });
 

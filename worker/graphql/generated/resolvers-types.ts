@@ -1,4 +1,4 @@
-import type { GraphQLResolveInfo } from 'graphql';
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ImageParent, CaptionParent, ModelParent, ServedModelsParent, AnnotationConnectionParent, AnalogyResultParent, SimilarConnectionParent } from '../mappers.ts';
 import type { GraphQLContext } from '../context.ts';
 export type Maybe<T> = T | null;
@@ -12,6 +12,12 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /**
+   * A file uploaded with the request, by the GraphQL multipart request spec
+   * (https://github.com/jaydenseric/graphql-multipart-request-spec): a multipart/form-data POST with
+   * an `operations` part, a `map` part and one part per file, and the header `x-graphql-csrf: 1`.
+   */
+  File: { input: File; output: File; }
 };
 
 /** An image found by an analogy. */
@@ -46,7 +52,7 @@ export type AnnotationConnection = {
   __typename?: 'AnnotationConnection';
   /** The captions of this page, best first, each with its score. */
   edges: Array<CaptionEdge>;
-  /** The image annotated, when it was given by id; null when it was given by features. */
+  /** The image annotated, when it was given by id; null when it was given by features or a picture. */
   image?: Maybe<Image>;
   /** How to fetch the next page. */
   pageInfo: PageInfo;
@@ -123,8 +129,25 @@ export type ImageEdge = {
   score: Scalars['Float']['output'];
 };
 
+/** A model's picture-to-vector graph: the CNN of its training features, then its image projection. */
+export type ImageEncoder = {
+  __typename?: 'ImageEncoder';
+  /** The extractor whose CNN it holds. */
+  extractor: Scalars['String']['output'];
+  /** The picture height the CNN takes, in pixels. */
+  height: Scalars['Int']['output'];
+  /** The largest difference from the trainer's own extractor and projection, measured at export. */
+  parityMaxAbsDifference: Scalars['Float']['output'];
+  /** How an upload is brought to width x height. */
+  resize: Scalars['String']['output'];
+  /** How its CNN weights are stored. */
+  weights: WeightPrecision;
+  /** The picture width the CNN takes, in pixels (every upload is brought to it). */
+  width: Scalars['Int']['output'];
+};
+
 /**
- * An image to annotate, given one of two ways (a OneOf input: set exactly one field, or the query
+ * An image to annotate, given one of three ways (a OneOf input: set exactly one field, or the query
  * fails validation).
  */
 export type ImageInput =
@@ -132,9 +155,20 @@ export type ImageInput =
    * A raw CNN feature vector (e.g. a VGG or ResNet pooled activation), as many numbers as the
    * model's `featureDimension`; the server projects it into the joint space.
    */
-  { features: Array<Scalars['Float']['input']>; id?: never; }
+  { features: Array<Scalars['Float']['input']>; id?: never; picture?: never; }
   |  /** The id of a stored image. */
-  { features?: never; id: Scalars['ID']['input']; };
+  { features?: never; id: Scalars['ID']['input']; picture?: never; }
+  |  /**
+   * A picture: JPEG, PNG or WebP, at most 8 MiB and 4,194,304 pixels (2048 x 2048), either side at
+   * most 8192 (PICTURE_TOO_LARGE otherwise), uploaded by the multipart request spec (see `File`).
+   * The server reads its format from its bytes (NOT_A_PICTURE when they are no picture or do not
+   * decode; UNSUPPORTED_PICTURE for GIF, AVIF, HEIC and other formats it does not decode), applies
+   * its EXIF orientation, cuts out the centred square, averages it down to 224 x 224 and runs the
+   * model's image encoder: the CNN its training features came from, then its image projection
+   * (NO_IMAGE_ENCODER when the model was trained on features from another extractor; see
+   * `Model.imageEncoder`).
+   */
+  { features?: never; id?: never; picture: Scalars['File']['input']; };
 
 /** A model version: what its manifest says it is. */
 export type Model = {
@@ -149,8 +183,15 @@ export type Model = {
   encoder: SentenceEncoder;
   /** The paper's recall table, computed from the exported vectors; null when none was computed. */
   evaluation?: Maybe<Evaluation>;
+  /**
+   * The CNN features it was trained on came from this extractor (e.g. "nsfwjs-mobilenetv2-mid");
+   * null when they were made elsewhere.
+   */
+  extractor?: Maybe<Scalars['String']['output']>;
   /** The length of the raw CNN feature vectors the image projection takes (see `annotate`). */
   featureDimension: Scalars['Int']['output'];
+  /** The graph that turns an uploaded picture into an image vector; null when the model has none. */
+  imageEncoder?: Maybe<ImageEncoder>;
   /** Sentences are cut to this many tokens. */
   maxTokens: Scalars['Int']['output'];
   /** The space this model serves. */
@@ -195,8 +236,9 @@ export type Query = {
   analogy: AnalogyResult;
   /**
    * Sentences that describe an image, best first (image -> text, in the `retrieval` space). The
-   * image is a stored one (by id; UNKNOWN_IMAGE if there is none) or a raw CNN feature vector of the
-   * model's `featureDimension` (BAD_FEATURES if its length differs).
+   * image is a stored one (by id; UNKNOWN_IMAGE if there is none), a raw CNN feature vector of the
+   * model's `featureDimension` (BAD_FEATURES if its length differs), or an uploaded picture (see
+   * `ImageInput.picture`).
    */
   annotate: AnnotationConnection;
   /** One stored image by its id, or null when there is none. */
@@ -214,8 +256,9 @@ export type Query = {
    */
   search: SearchConnection;
   /**
-   * Images that look like a stored image, best first (image -> image, in the `retrieval` space):
-   * "more like this". The image itself is left out, so the list holds at most 99 results.
+   * Images that look like a stored image or an uploaded picture, best first (image -> image, in the
+   * `retrieval` space): "more like this". A stored image itself is left out, so the list then holds
+   * at most 99 results. Give exactly one of `imageId` and `picture` (BAD_USER_INPUT otherwise).
    */
   similar: SimilarConnection;
 };
@@ -274,7 +317,8 @@ export type QuerySearchArgs = {
 export type QuerySimilarArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: Scalars['Int']['input'];
-  imageId: Scalars['ID']['input'];
+  imageId?: InputMaybe<Scalars['ID']['input']>;
+  picture?: InputMaybe<Scalars['File']['input']>;
   split?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -336,10 +380,10 @@ export type ServedModels = {
 /** A page of images that look like a stored image. */
 export type SimilarConnection = {
   __typename?: 'SimilarConnection';
-  /** The images of this page, best first, each with its score (the image itself left out). */
+  /** The images of this page, best first, each with its score (a stored image itself left out). */
   edges: Array<ImageEdge>;
-  /** The image the list started from. */
-  image: Image;
+  /** The stored image the list started from; null when it started from an uploaded picture. */
+  image?: Maybe<Image>;
   /** How to fetch the next page. */
   pageInfo: PageInfo;
 };
@@ -475,10 +519,12 @@ export type ResolversTypes = {
   Caption: ResolverTypeWrapper<CaptionParent>;
   CaptionEdge: ResolverTypeWrapper<Omit<CaptionEdge, 'node'> & { node: ResolversTypes['Caption'] }>;
   Evaluation: ResolverTypeWrapper<Evaluation>;
+  File: ResolverTypeWrapper<Scalars['File']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Image: ResolverTypeWrapper<ImageParent>;
   ImageEdge: ResolverTypeWrapper<Omit<ImageEdge, 'node'> & { node: ResolversTypes['Image'] }>;
+  ImageEncoder: ResolverTypeWrapper<ImageEncoder>;
   ImageInput: ImageInput;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Model: ResolverTypeWrapper<ModelParent>;
@@ -507,10 +553,12 @@ export type ResolversParentTypes = {
   Caption: CaptionParent;
   CaptionEdge: Omit<CaptionEdge, 'node'> & { node: ResolversParentTypes['Caption'] };
   Evaluation: Evaluation;
+  File: Scalars['File']['output'];
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Image: ImageParent;
   ImageEdge: Omit<ImageEdge, 'node'> & { node: ResolversParentTypes['Image'] };
+  ImageEncoder: ImageEncoder;
   ImageInput: ImageInput;
   Int: Scalars['Int']['output'];
   Model: ModelParent;
@@ -568,6 +616,10 @@ export type EvaluationResolvers<ContextType = GraphQLContext, ParentType extends
   split?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export interface FileScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['File'], any> {
+  name: 'File';
+}
+
 export type ImageResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Image'] = ResolversParentTypes['Image']> = {
   captions?: Resolver<Array<ResolversTypes['Caption']>, ParentType, ContextType>;
   file?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -582,13 +634,24 @@ export type ImageEdgeResolvers<ContextType = GraphQLContext, ParentType extends 
   score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
+export type ImageEncoderResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ImageEncoder'] = ResolversParentTypes['ImageEncoder']> = {
+  extractor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  height?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  parityMaxAbsDifference?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  resize?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  weights?: Resolver<ResolversTypes['WeightPrecision'], ParentType, ContextType>;
+  width?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type ModelResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Model'] = ResolversParentTypes['Model']> = {
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   data?: Resolver<ResolversTypes['TrainingData'], ParentType, ContextType>;
   dimension?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   encoder?: Resolver<ResolversTypes['SentenceEncoder'], ParentType, ContextType>;
   evaluation?: Resolver<Maybe<ResolversTypes['Evaluation']>, ParentType, ContextType>;
+  extractor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   featureDimension?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  imageEncoder?: Resolver<Maybe<ResolversTypes['ImageEncoder']>, ParentType, ContextType>;
   maxTokens?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   space?: Resolver<ResolversTypes['Space'], ParentType, ContextType>;
   vectors?: Resolver<ResolversTypes['VectorCounts'], ParentType, ContextType>;
@@ -611,7 +674,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   image?: Resolver<Maybe<ResolversTypes['Image']>, ParentType, ContextType, RequireFields<QueryImageArgs, 'id'>>;
   models?: Resolver<ResolversTypes['ServedModels'], ParentType, ContextType>;
   search?: Resolver<ResolversTypes['SearchConnection'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'text'>>;
-  similar?: Resolver<ResolversTypes['SimilarConnection'], ParentType, ContextType, RequireFields<QuerySimilarArgs, 'first' | 'imageId'>>;
+  similar?: Resolver<ResolversTypes['SimilarConnection'], ParentType, ContextType, RequireFields<QuerySimilarArgs, 'first'>>;
 };
 
 export type QueryTextResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['QueryText'] = ResolversParentTypes['QueryText']> = {
@@ -640,7 +703,7 @@ export type ServedModelsResolvers<ContextType = GraphQLContext, ParentType exten
 
 export type SimilarConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SimilarConnection'] = ResolversParentTypes['SimilarConnection']> = {
   edges?: Resolver<Array<ResolversTypes['ImageEdge']>, ParentType, ContextType>;
-  image?: Resolver<ResolversTypes['Image'], ParentType, ContextType>;
+  image?: Resolver<Maybe<ResolversTypes['Image']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
@@ -670,8 +733,10 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Caption?: CaptionResolvers<ContextType>;
   CaptionEdge?: CaptionEdgeResolvers<ContextType>;
   Evaluation?: EvaluationResolvers<ContextType>;
+  File?: GraphQLScalarType;
   Image?: ImageResolvers<ContextType>;
   ImageEdge?: ImageEdgeResolvers<ContextType>;
+  ImageEncoder?: ImageEncoderResolvers<ContextType>;
   Model?: ModelResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

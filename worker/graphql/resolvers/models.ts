@@ -48,5 +48,19 @@ export const modelResolvers: Pick<Resolvers, 'Model' | 'ServedModels'> = {
       captions: m.vectors.captions.count,
       splits: m.vectors.splits,
     }),
+    // Versions exported before pictures came in have neither key: null, like a version without.
+    extractor: (m) => m.model.extractor ?? null,
+    imageEncoder: (m) => {
+      const encoder = m.onnx.imageEncoder;
+      if (!encoder) return null;
+      return {
+        extractor: encoder.extractor,
+        width: encoder.width,
+        height: encoder.height,
+        resize: encoder.resize,
+        weights: PRECISIONS[encoder.weights],
+        parityMaxAbsDifference: encoder.parity.maxAbsDifference,
+      };
+    },
   },
 };

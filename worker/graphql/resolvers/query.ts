@@ -4,7 +4,7 @@
  */
 
 import { QUERY_LIMITS } from '../../../core/limits.ts';
-import { requireInRange, requireTextLength } from '../arguments.ts';
+import { requireExactlyOne, requireInRange, requireTextLength } from '../arguments.ts';
 import type { QueryResolvers } from '../generated/resolvers-types.ts';
 import { pageWindow, toConnection } from '../paging.ts';
 
@@ -21,19 +21,27 @@ export const queryResolvers: QueryResolvers = {
 
   async annotate(_root, { image, first, after, split }, { services }) {
     const window = pageWindow(first, after);
-    // ImageInput is @oneOf: GraphQL validation guarantees exactly one of the two is set.
+    // ImageInput is @oneOf: GraphQL validation guarantees exactly one of the three is set.
     if (image.id !== undefined) {
       const results = await services.annotateImage(image.id, window.topK, optional(split));
       return { imageId: image.id, ...toConnection(results, window) };
     }
-    const results = await services.annotateFeatures(image.features, window.topK, optional(split));
+    const results =
+      image.picture !== undefined
+        ? await services.annotatePicture(image.picture, window.topK, optional(split))
+        : await services.annotateFeatures(image.features, window.topK, optional(split));
     return { imageId: null, ...toConnection(results, window) };
   },
 
-  async similar(_root, { imageId, first, after, split }, { services }) {
+  async similar(_root, { imageId, picture, first, after, split }, { services }) {
+    const from = requireExactlyOne('similar', { imageId, picture });
     const window = pageWindow(first, after);
-    const results = await services.similar(imageId, window.topK, optional(split));
-    return { imageId, ...toConnection(results, window) };
+    if (from.picture !== undefined) {
+      const results = await services.similarToPicture(from.picture, window.topK, optional(split));
+      return { imageId: null, ...toConnection(results, window) };
+    }
+    const results = await services.similar(from.imageId, window.topK, optional(split));
+    return { imageId: from.imageId, ...toConnection(results, window) };
   },
 
   async analogy(_root, { imageId, minus, plus, pool, k }, { services }) {

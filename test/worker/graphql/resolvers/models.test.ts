@@ -130,4 +130,54 @@ describe('Model', () => {
     expect(await enumValues('SentenceEncoder')).toEqual(upper(SENTENCE_ENCODERS));
     expect(await enumValues('WeightPrecision')).toEqual(upper(WEIGHT_PRECISIONS));
   });
+
+  it('has no extractor and no image encoder when the manifest names none (older exports too)', async () => {
+    const { body } = await graphqlClient(createFakeServices()).query(
+      '{ models { retrieval { extractor imageEncoder { extractor } } } }',
+    );
+    expect(body).toEqual({
+      data: { models: { retrieval: { extractor: null, imageEncoder: null } } },
+    });
+  });
+
+  it("shows the extractor and the image encoder's facts from the manifest", async () => {
+    const retrieval = fakeManifest('retrieval');
+    const served: ModelManifest = {
+      ...retrieval,
+      model: { ...retrieval.model, extractor: 'nsfwjs-mobilenetv2-mid' },
+      onnx: {
+        ...retrieval.onnx,
+        imageEncoder: {
+          file: 'image_encoder.onnx',
+          input: 'pixels',
+          output: 'image_vector',
+          extractor: 'nsfwjs-mobilenetv2-mid',
+          height: 224,
+          width: 225,
+          resize: 'exif-orient+centre-square+area-average@224',
+          weights: 'int8',
+          parity: { pictures: 6, maxAbsDifference: 1.3e-6, minCosine: 0.9999999 },
+        },
+      },
+    };
+    const client = graphqlClient({
+      ...createFakeServices(),
+      model: async (space) => (space === 'retrieval' ? served : fakeManifest('regularities')),
+    });
+    const { body } = await client.query(
+      '{ models { retrieval { extractor imageEncoder { extractor width height resize weights parityMaxAbsDifference } } } }',
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data.models.retrieval).toEqual({
+      extractor: 'nsfwjs-mobilenetv2-mid',
+      imageEncoder: {
+        extractor: 'nsfwjs-mobilenetv2-mid',
+        width: 225,
+        height: 224,
+        resize: 'exif-orient+centre-square+area-average@224',
+        weights: 'INT8',
+        parityMaxAbsDifference: 1.3e-6,
+      },
+    });
+  });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { encodeCursor } from '../../../../worker/graphql/cursor.ts';
 import { createFakeServices, IMAGES } from '../../../support/fake-services.ts';
-import { graphqlClient } from '../../../support/graphql-client.ts';
+import { type GraphQLResponseJSON, graphqlClient } from '../../../support/graphql-client.ts';
+import { pictureRequest } from '../../../support/multipart.ts';
 
 // Every query of the schema, end to end through createGraphQLHandler, against the fake services.
 
@@ -294,5 +295,86 @@ describe('services', () => {
     );
     expect(body.errors).toBeUndefined();
     expect(services.calls).toEqual(['image("img_00.jpg")', 'model(regularities)']);
+  });
+});
+
+describe('by picture', () => {
+  /** An upload the fake services "see" as the stored image of the same name. */
+  const upload = (name: string) => new File([new Uint8Array([1, 2, 3])], name);
+
+  it('annotate describes an uploaded picture, with no image to show', async () => {
+    const services = createFakeServices();
+    const res = await graphqlClient(services).send(
+      pictureRequest(
+        'query ($picture: File!) { annotate(image: { picture: $picture }, first: 1) { image { id } edges { node { text } } } }',
+        upload('img_05.jpg'),
+      ),
+    );
+    const body = (await res.json()) as GraphQLResponseJSON;
+    expect(body.errors).toBeUndefined();
+    expect(body.data.annotate).toEqual({ image: null, edges: [{ node: { text: 'a blue dog' } }] });
+    expect(services.calls).toEqual(['annotatePicture("img_05.jpg" (3 bytes), 2)']);
+  });
+
+  it('similar starts from an uploaded picture, with no stored image to show', async () => {
+    const services = createFakeServices();
+    const res = await graphqlClient(services).send(
+      pictureRequest(
+        'query ($picture: File) { similar(picture: $picture, first: 2, split: "train") { image { id } edges { node { id } } } }',
+        upload('img_05.jpg'),
+      ),
+    );
+    const body = (await res.json()) as GraphQLResponseJSON;
+    expect(body.errors).toBeUndefined();
+    expect(body.data.similar.image).toBeNull();
+    // Not a stored image: the image of the same name is not left out.
+    expect(body.data.similar.edges[0].node.id).toBe('img_05.jpg');
+    expect(services.calls).toEqual(['similarToPicture("img_05.jpg" (3 bytes), 3, "train")']);
+  });
+
+  it.each([
+    ['neither', '{ similar { edges { score } } }', 'none was'],
+    [
+      'both',
+      'query ($picture: File) { similar(imageId: "img_01.jpg", picture: $picture) { edges { score } } }',
+      '`imageId` and `picture` were',
+    ],
+  ])(
+    'similar refuses %s of imageId and picture with BAD_USER_INPUT, asking nothing',
+    async (_what, query, got) => {
+      const services = createFakeServices();
+      const res = await graphqlClient(services).send(pictureRequest(query, upload('img_01.jpg')));
+      const body = (await res.json()) as GraphQLResponseJSON;
+      expect(body.errors).toHaveLength(1);
+      expect(body.errors?.[0]).toMatchObject({
+        message: `similar takes exactly one of \`imageId\` and \`picture\`; ${got} given`,
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+      expect(services.calls).toEqual([]);
+    },
+  );
+
+  it('takes a null imageId beside a picture as not given', async () => {
+    const services = createFakeServices();
+    const res = await graphqlClient(services).send(
+      pictureRequest(
+        'query ($picture: File, $id: ID) { similar(imageId: $id, picture: $picture, first: 1) { edges { node { id } } } }',
+        upload('img_01.jpg'),
+        { id: null },
+      ),
+    );
+    expect(((await res.json()) as GraphQLResponseJSON).errors).toBeUndefined();
+    expect(services.calls).toEqual(['similarToPicture("img_01.jpg" (3 bytes), 2)']);
+  });
+
+  it('surfaces a refused upload with its code', async () => {
+    const res = await graphqlClient(createFakeServices()).send(
+      pictureRequest(
+        'query ($picture: File!) { annotate(image: { picture: $picture }) { edges { score } } }',
+        upload('holiday.heic'),
+      ),
+    );
+    const body = (await res.json()) as GraphQLResponseJSON;
+    expect(body.errors?.[0]?.extensions?.code).toBe('NOT_A_PICTURE');
   });
 });

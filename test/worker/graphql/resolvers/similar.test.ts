@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeServices } from '../../../support/fake-services.ts';
-import { graphqlClient } from '../../../support/graphql-client.ts';
+import { type GraphQLResponseJSON, graphqlClient } from '../../../support/graphql-client.ts';
+import { pictureRequest } from '../../../support/multipart.ts';
 
 // SimilarConnection.image: the image the list started from, looked up only when selected.
 
@@ -31,12 +32,26 @@ describe('SimilarConnection.image', () => {
       '{ similar(imageId: "img_02.jpg") { image { id } } }',
     );
     expect(status).toBe(200);
-    expect(body.data).toBeNull();
+    // The field is nullable (null for a list that started from a picture): the list stays.
+    expect(body.data).toEqual({ similar: { image: null } });
     expect(body.errors).toHaveLength(1);
     expect(body.errors![0]).toMatchObject({
       message: 'no image has the id "img_02.jpg"',
       path: ['similar', 'image'],
       extensions: { code: 'UNKNOWN_IMAGE', details: { imageId: 'img_02.jpg' } },
     });
+  });
+
+  it('is null for a list that started from an uploaded picture, without a lookup', async () => {
+    const services = createFakeServices();
+    const res = await graphqlClient(services).send(
+      pictureRequest(
+        'query ($picture: File) { similar(picture: $picture, first: 1) { image { id } } }',
+        new File([new Uint8Array(4)], 'img_02.jpg'),
+      ),
+    );
+    const body = (await res.json()) as GraphQLResponseJSON;
+    expect(body).toEqual({ data: { similar: { image: null } } });
+    expect(services.calls).toEqual(['similarToPicture("img_02.jpg" (4 bytes), 2)']);
   });
 });
