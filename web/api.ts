@@ -2,9 +2,11 @@
  * The page's GraphQL client: POST /graphql with an operation typed by codegen, and either its
  * data or an ApiError that carries the server's message and code. Every way a request can fail
  * (no connection, a refusal such as HTTP 429, GraphQL errors, an answer that is not GraphQL)
- * ends as an ApiError, so the page can always say what happened.
+ * ends as an ApiError, so the page can always say what happened. Variables that hold a File (a
+ * picture to search with) go as a multipart request (multipart.ts), the rest as JSON.
  */
 import type { TypedDocumentString } from './generated/operations.ts';
+import { extractFiles, multipartBody } from './multipart.ts';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
 
@@ -66,6 +68,20 @@ async function readBody(response: Response): Promise<GraphQLBody | null> {
   }
 }
 
+/** The request's headers and body: JSON, or multipart when the variables hold files. */
+function requestOf(query: string, variables: unknown): { headers: HeadersInit; body: BodyInit } {
+  const headers: Record<string, string> = {
+    accept: 'application/graphql-response+json, application/json',
+    // The server's CSRF prevention lets a request through only with this header (a multipart
+    // one too: a plain HTML form could send that without it).
+    'x-graphql-csrf': '1',
+  };
+  const { clean, files } = extractFiles(variables);
+  if (files.length > 0) return { headers, body: multipartBody(query, clean, files) };
+  headers['content-type'] = 'application/json';
+  return { headers, body: JSON.stringify({ query, variables }) };
+}
+
 /** A query function that sends through `fetchFn` (the browser's fetch; a stub in tests). */
 export function createQuery(fetchFn: typeof fetch, endpoint = GRAPHQL_ENDPOINT): Query {
   return async function query<Result, Variables>(
@@ -73,19 +89,10 @@ export function createQuery(fetchFn: typeof fetch, endpoint = GRAPHQL_ENDPOINT):
     variables: Variables,
     signal?: AbortSignal,
   ): Promise<Result> {
+    const request = requestOf(operation.toString(), variables);
     let response: Response;
     try {
-      response = await fetchFn(endpoint, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/graphql-response+json, application/json',
-          // The server's CSRF prevention lets a request through only with this header.
-          'x-graphql-csrf': '1',
-        },
-        body: JSON.stringify({ query: operation.toString(), variables }),
-        signal: signal ?? null,
-      });
+      response = await fetchFn(endpoint, { method: 'POST', ...request, signal: signal ?? null });
     } catch (error) {
       if (signal?.aborted) throw error;
       throw new ApiError(

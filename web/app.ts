@@ -2,18 +2,31 @@
  * The page's controller. The URL is the state (url-state.ts): every action (a search, the next
  * page, opening a picture, an analogy, closing the panel) pushes a new URL and renders it, and
  * the back and forward buttons render the URL they arrive at; so a URL opened fresh shows the
- * same thing as the clicks that made it. Rendering loads only what changed.
+ * same thing as the clicks that made it. Rendering loads only what changed. A search with the
+ * visitor's picture is the one thing a URL cannot hold: its history entry names the picture the
+ * tab keeps (picture-search.ts), so Back and Forward still show what they showed.
  */
 import type { Query } from './api.ts';
 import { byId } from './dom.ts';
 import { handleGridKey, handleSlashKey } from './keyboard.ts';
 import { cancelLoad } from './load.ts';
 import { acceptWords, buildPanel, loadPanel, type Panel, showAnalogy } from './panel-view.ts';
+import { findPictureControl, watchPictureControl } from './picture-control.ts';
+import { browserImaging, preparePicture, type ReadyPicture } from './picture-file.ts';
+import {
+  type HeldPicture,
+  holdPicture,
+  PictureShelf,
+  type Previews,
+  pictureQuery,
+  showPictureSearch,
+} from './picture-search.ts';
 import { loadSearch, renderIntro, searchHeading } from './search-view.ts';
 import {
   formatState,
   type PageState,
   parseState,
+  pictureSearch,
   sameSearch,
   searchFor,
   withoutPanel,
@@ -51,6 +64,19 @@ export interface App {
   navigate(state: PageState): Promise<void>;
 }
 
+/** What the browser does for a search with a picture; tests give their own. */
+export interface AppOptions {
+  /** Checks a picked file and shrinks it if need be (createImageBitmap and a canvas). */
+  prepare?: (file: File) => Promise<ReadyPicture>;
+  /** Preview URLs of picked files (URL.createObjectURL). */
+  previews?: Previews;
+}
+
+const objectUrls: Previews = {
+  create: (file) => URL.createObjectURL(file),
+  revoke: (url) => URL.revokeObjectURL(url),
+};
+
 /** An open panel: which picture (and split) it shows, and which analogy. */
 interface OpenPanel {
   key: string;
@@ -59,7 +85,7 @@ interface OpenPanel {
 }
 
 function pageTitle(state: PageState): string {
-  const subject = state.image ?? state.q;
+  const subject = state.image ?? (state.byPicture ? 'Your picture' : state.q);
   return subject ? `${subject} – jointspace` : 'jointspace: search pictures with words';
 }
 
@@ -79,20 +105,42 @@ function isPlainClick(event: MouseEvent): boolean {
  * Starts the page on a window: its listeners stay until `signal` aborts (a test's teardown; the
  * page itself runs as long as it is open). Call `render` once to show the URL it opened at.
  */
-export function startApp(win: Window, query: Query, signal?: AbortSignal): App {
+export function startApp(
+  win: Window,
+  query: Query,
+  signal?: AbortSignal,
+  browser: AppOptions = {},
+): App {
   const doc = win.document;
   const el = findElements(doc);
+  const pictureControl = findPictureControl(doc);
+  const pictures = new PictureShelf();
+  const imaging = browserImaging(doc);
+  const prepare = browser.prepare ?? ((file: File) => preparePicture(file, imaging));
+  const previews = browser.previews ?? objectUrls;
   let state = parseState(win.location.search);
   let shownSearch: PageState | null = null;
+  let shownPicture: HeldPicture | null = null;
   let panel: OpenPanel | null = null;
 
   const navigate = (next: PageState): Promise<void> => {
     const url = formatState(next);
     // The same URL again (a search submitted twice) adds no step for Back to retrace.
     if (url !== `${win.location.pathname}${win.location.search}`) {
-      win.history.pushState(null, '', url);
+      // Within a search with a picture (its panels opening and closing) each entry keeps
+      // naming that picture.
+      const kept = state.byPicture && next.byPicture ? win.history.state : null;
+      win.history.pushState(kept, '', url);
     }
     return render();
+  };
+
+  /** A new search with a picked or dropped file: a step of its own, even from another picture. */
+  const searchWithPicture = (file: File): void => {
+    const held = holdPicture(file, prepare, pictureQuery(query, state.split), previews);
+    win.history.pushState(pictures.add(held), '', formatState(pictureSearch(state)));
+    void render();
+    el.resultsHeading.focus();
   };
 
   const nextPage = (cursor: string): void => {
@@ -102,9 +150,17 @@ export function startApp(win: Window, query: Query, signal?: AbortSignal): App {
   };
 
   const renderSearch = (): Promise<void> => {
-    if (shownSearch && sameSearch(shownSearch, state)) return Promise.resolve();
+    const picture = state.byPicture ? pictures.find(win.history.state) : null;
+    if (shownSearch && sameSearch(shownSearch, state) && picture === shownPicture) {
+      return Promise.resolve();
+    }
     shownSearch = state;
+    shownPicture = picture;
     el.resultsHeading.textContent = searchHeading(state);
+    if (state.byPicture) {
+      cancelLoad(el.results);
+      return showPictureSearch(el.results, picture, state, () => pictureControl.input.click());
+    }
     if (state.q) return loadSearch(el.results, query, state, nextPage);
     cancelLoad(el.results);
     el.results.replaceChildren(...renderIntro(state));
@@ -208,6 +264,7 @@ export function startApp(win: Window, query: Query, signal?: AbortSignal): App {
     options,
   );
   win.addEventListener('popstate', () => void render(), options);
+  watchPictureControl(doc, pictureControl, searchWithPicture, signal);
 
   return { render, navigate };
 }

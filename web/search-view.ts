@@ -23,6 +23,7 @@ export const EXAMPLE_SEARCHES = [
 
 /** The heading above the results: what they are results of. */
 export function searchHeading(state: PageState): string {
+  if (state.byPicture) return 'Search with your picture';
   if (!state.q) return 'Search pictures with words';
   return state.after ? `More pictures for “${state.q}”` : `Pictures for “${state.q}”`;
 }

@@ -1,6 +1,8 @@
 /**
  * What the page shows, as it stands in the address bar: a search (`q`, its page `after`, a
- * `split`), an image's panel (`image`) and the analogy in it (`minus`, `plus`, repeatable). The
+ * `split`) or a search with the visitor's picture (`by=picture`: the picture itself cannot be in
+ * a URL, so that one is not shareable), an image's panel (`image`) and the analogy in it
+ * (`minus`, `plus`, repeatable). The
  * URL is the one source of the page's state, so that a result can be shared, reloading shows the
  * same thing and the back button works: every change is a new URL, and the page renders URLs.
  */
@@ -8,6 +10,8 @@
 export interface PageState {
   /** The search text ('' when there is no search). */
   q: string;
+  /** A search with the visitor's picture, which this tab holds (see picture-search.ts). */
+  byPicture: boolean;
   /** The cursor the shown page of results starts after (null: the first page). */
   after: string | null;
   /** Only pictures of this dataset split (null: every split). */
@@ -22,6 +26,7 @@ export interface PageState {
 
 export const EMPTY_STATE: PageState = {
   q: '',
+  byPicture: false,
   after: null,
   split: null,
   image: null,
@@ -47,6 +52,7 @@ export function parseState(search: string): PageState {
   const params = new URLSearchParams(search);
   return {
     q: params.get('q')?.trim() ?? '',
+    byPicture: params.get('by') === 'picture',
     after: optional(params, 'after'),
     split: optional(params, 'split'),
     image: optional(params, 'image'),
@@ -59,6 +65,7 @@ export function parseState(search: string): PageState {
 export function formatState(state: PageState): string {
   const params = new URLSearchParams();
   if (state.q) params.set('q', state.q);
+  if (state.byPicture) params.set('by', 'picture');
   if (state.after) params.set('after', state.after);
   if (state.split) params.set('split', state.split);
   if (state.image) params.set('image', state.image);
@@ -83,7 +90,12 @@ export function withImage(state: PageState, image: string): PageState {
   return { ...state, image, minus: [], plus: [] };
 }
 
+/** A search with the visitor's picture (no text), the split kept, no panel open. */
+export function pictureSearch(state: PageState): PageState {
+  return { ...EMPTY_STATE, byPicture: true, split: state.split };
+}
+
 /** Two states show the same search results (the panel may differ). */
 export function sameSearch(a: PageState, b: PageState): boolean {
-  return a.q === b.q && a.after === b.after && a.split === b.split;
+  return a.q === b.q && a.byPicture === b.byPicture && a.after === b.after && a.split === b.split;
 }

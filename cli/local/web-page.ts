@@ -18,14 +18,15 @@ const SOURCE_DIR = join(ROOT, 'web');
 /**
  * The headers of every static asset (`_headers`; the worker's own answers, /graphql among them,
  * are not assets and keep theirs). Everything the page loads comes from this server; pictures
- * may come from an image base URL elsewhere (https) or be data: URLs.
+ * may come from an image base URL elsewhere (https) or be data: URLs, and blob: URLs preview the
+ * visitor's own picture (the page makes them from the picked file; no other origin can).
  */
 export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' https: data:",
+    "img-src 'self' https: data: blob:",
     "connect-src 'self'",
     "base-uri 'none'",
     "form-action 'self'",

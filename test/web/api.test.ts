@@ -1,6 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError, createQuery, GRAPHQL_ENDPOINT } from '../../web/api.ts';
-import { ImageDetailsDocument, SearchDocument } from '../../web/generated/operations.ts';
+import {
+  ImageDetailsDocument,
+  PictureSearchDocument,
+  SearchDocument,
+} from '../../web/generated/operations.ts';
 
 const variables = { text: 'two dogs', first: 24, after: null, split: null };
 
@@ -37,6 +41,33 @@ describe('the API client', () => {
     expect(body.query).toContain('query ImageDetails($id: ID!)');
     // The fragment travels with the operation that spreads it.
     expect(body.query).toContain('fragment Picture on Image');
+  });
+
+  it('sends a picture as one multipart request (operations, map, file) with the CSRF header', async () => {
+    const fetchFn = vi.fn<typeof fetch>(async () =>
+      answer({ data: { annotate: { edges: [] }, similar: { edges: [] } } }),
+    );
+    const picture = new File(['jpeg bytes'], 'dog.jpg', { type: 'image/jpeg' });
+    const variables = { picture, captions: 5, first: 24, split: null };
+    await createQuery(fetchFn)(PictureSearchDocument, variables);
+    expect(fetchFn).toHaveBeenCalledOnce();
+    const [url, init] = fetchFn.mock.calls[0]!;
+    expect(url).toBe(GRAPHQL_ENDPOINT);
+    expect(init?.method).toBe('POST');
+    const headers = new Headers(init?.headers);
+    expect(headers.get('x-graphql-csrf')).toBe('1');
+    // The browser writes the multipart Content-Type with its boundary; a set one would lack it.
+    expect(headers.get('content-type')).toBeNull();
+    expect(init?.body).toBeInstanceOf(FormData);
+    const form = init?.body as FormData;
+    expect([...form.keys()]).toEqual(['operations', 'map', '0']);
+    const operations = JSON.parse(String(form.get('operations')));
+    expect(operations.query).toContain('annotate(image: {picture: $picture}');
+    expect(operations.query).toContain('similar(picture: $picture');
+    expect(operations.variables).toEqual({ picture: null, captions: 5, first: 24, split: null });
+    expect(JSON.parse(String(form.get('map')))).toEqual({ '0': ['variables.picture'] });
+    const part = form.get('0') as File;
+    expect([part.name, part.type, part.size]).toEqual(['dog.jpg', 'image/jpeg', picture.size]);
   });
 
   it('resolves with the data', async () => {

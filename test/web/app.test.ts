@@ -1,8 +1,11 @@
 /// <reference types="vite/client" />
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, type Query } from '../../web/api.ts';
-import { type App, findElements, startApp } from '../../web/app.ts';
+import { type App, type AppOptions, findElements, startApp } from '../../web/app.ts';
 import pageHtml from '../../web/index.html?raw';
+import { findPictureControl, NO_IMAGE_ENCODER_TEXT } from '../../web/picture-control.ts';
+import { type Decoded, preparePicture } from '../../web/picture-file.ts';
+import { NOT_SHAREABLE_TEXT, PICTURE_MATCHES } from '../../web/picture-search.ts';
 import { PAGE_SIZE } from '../../web/search-view.ts';
 
 // The page as a person uses it: index.html as served, the app started on it, a fake API.
@@ -33,6 +36,10 @@ function fakeApi(failures: Record<string, ApiError> = {}) {
     ImageDetails: (v) => ({ image: { ...picture(String(v.id)), split: 'test' } }),
     Annotate: () => ({ annotate: { edges: [{ score: 0.7, node: { id: 'c#0', text: 'a dog' } }] } }),
     Similar: () => ({ similar: { edges: edges('like-', 3) } }),
+    PictureSearch: () => ({
+      annotate: { edges: [{ score: 0.6, node: { id: 'c#9', text: 'a dog on the grass' } }] },
+      similar: { edges: edges('yours-', 4) },
+    }),
     Analogy: () => ({
       analogy: {
         minus: { unknownWords: [] },
@@ -62,11 +69,28 @@ function part(tag: 'head' | 'body'): DocumentFragment {
   return template.content;
 }
 
+/** Preview URLs that say which file they show; every picture decodes as 800 x 600. */
+const previewsMade: string[] = [];
+const browser: AppOptions = {
+  prepare: (file) =>
+    preparePicture(file, {
+      decode: async (): Promise<Decoded> => ({ width: 800, height: 600, close: () => undefined }),
+      encodeJpeg: async () => new Blob(['jpeg']),
+    }),
+  previews: {
+    create: (file) => {
+      previewsMade.push(`blob:preview/${(file as File).name}`);
+      return previewsMade.at(-1) as string;
+    },
+    revoke: () => undefined,
+  },
+};
+
 /** Opens the page at `url` (index.html's body) and starts the app. */
 async function open(url: string, api = fakeApi()): Promise<App & { api: typeof api }> {
   window.history.replaceState(null, '', url);
   document.body.replaceChildren(document.importNode(part('body'), true));
-  const app = startApp(window, api.query, stop.signal);
+  const app = startApp(window, api.query, stop.signal, browser);
   await app.render();
   return { ...app, api };
 }
@@ -286,5 +310,166 @@ describe('the page', () => {
       new KeyboardEvent('keydown', { key: '/', bubbles: true, cancelable: true }),
     );
     expect(document.activeElement).toBe(el().searchBox);
+  });
+});
+
+/** Picks a file with the header's "Search with your picture", as the file chooser would. */
+function pick(file: File): void {
+  const { input } = findPictureControl(document);
+  const transfer = new DataTransfer();
+  transfer.items.add(file);
+  input.files = transfer.files;
+  input.dispatchEvent(new Event('change'));
+}
+
+const jpeg = (name: string) => new File(['jpeg'], name, { type: 'image/jpeg' });
+const preview = () => el().results.querySelector('.picture-preview img')?.getAttribute('src');
+const captions = () =>
+  [...el().results.querySelectorAll('.ranked-captions .caption-text')].map((c) => c.textContent);
+const likeYours = () => el().results.querySelector('ol[aria-label="Pictures like yours"]');
+
+describe('search with your picture', () => {
+  it('is a labelled file input for JPEG, PNG and WebP in the header', async () => {
+    await open('/');
+    const { input, zone } = findPictureControl(document);
+    expect(input.type).toBe('file');
+    expect(input.accept).toBe('image/jpeg,image/png,image/webp');
+    expect(document.querySelector(`label[for="${input.id}"]`)?.textContent).toBe(
+      'Search with your picture',
+    );
+    expect(zone.closest('header')).not.toBeNull();
+    expect(zone.textContent).toContain('or drop one here');
+  });
+
+  it('shows the picture, what the model says of it and the pictures like it', async () => {
+    const app = await open('/?q=dogs');
+    const photo = jpeg('my dog.jpg');
+    pick(photo);
+    await settle();
+    expect(here()).toBe('/?by=picture');
+    expect(el().resultsHeading.textContent).toBe('Search with your picture');
+    expect(document.title).toBe('Your picture – jointspace');
+    expect(document.activeElement).toBe(el().resultsHeading);
+    expect(app.api.calls.at(-1)).toEqual({
+      name: 'PictureSearch',
+      variables: { picture: photo, captions: 5, first: PICTURE_MATCHES, split: null },
+    });
+    expect(preview()).toBe('blob:preview/my dog.jpg');
+    expect(el().results.textContent).toContain(NOT_SHAREABLE_TEXT);
+    expect(captions()).toEqual(['a dog on the grass']);
+    expect(likeYours()?.querySelectorAll('li').length).toBe(4);
+    // The search box no longer holds a search it is not showing.
+    expect(el().searchBox.value).toBe('');
+  });
+
+  it('keeps the split of the search it started from', async () => {
+    const app = await open('/?q=dogs&split=test');
+    pick(jpeg('a.jpg'));
+    await settle();
+    expect(here()).toBe('/?by=picture&split=test');
+    expect(app.api.calls.at(-1)?.variables.split).toBe('test');
+  });
+
+  it('keeps Back and Forward sane: each step shows its own picture, asked once', async () => {
+    const app = await open('/?q=dogs');
+    pick(jpeg('first.jpg'));
+    await settle();
+    pick(jpeg('second.jpg'));
+    await settle();
+    expect(preview()).toBe('blob:preview/second.jpg');
+    history.back();
+    await settle();
+    expect(here()).toBe('/?by=picture');
+    expect(preview()).toBe('blob:preview/first.jpg');
+    history.back();
+    await settle();
+    expect(here()).toBe('/?q=dogs');
+    expect(results()?.querySelectorAll('li').length).toBe(PAGE_SIZE);
+    history.forward();
+    await settle();
+    expect(preview()).toBe('blob:preview/first.jpg');
+    expect(captions()).toEqual(['a dog on the grass']);
+    expect(app.api.names()).toEqual(['Search', 'PictureSearch', 'PictureSearch', 'Search']);
+  });
+
+  it('opens a picture like yours in the panel, and closes back to your picture', async () => {
+    const app = await open('/');
+    pick(jpeg('mine.png'));
+    await settle();
+    likeYours()?.querySelector('a')?.click();
+    await settle();
+    expect(here()).toBe('/?by=picture&image=yours-0.svg');
+    expect(el().dialog.open).toBe(true);
+    button('Close')?.click();
+    await settle();
+    expect(here()).toBe('/?by=picture');
+    expect(preview()).toBe('blob:preview/mine.png');
+    history.back();
+    history.back();
+    await settle();
+    expect(here()).toBe('/?by=picture');
+    expect(preview()).toBe('blob:preview/mine.png');
+    expect(app.api.names().filter((n) => n === 'PictureSearch')).toEqual(['PictureSearch']);
+  });
+
+  it('goes back to words with a new text search', async () => {
+    await open('/');
+    pick(jpeg('mine.jpg'));
+    await settle();
+    el().searchBox.value = 'cats';
+    el().searchForm.requestSubmit();
+    await settle();
+    expect(here()).toBe('/?q=cats');
+    expect(preview()).toBeUndefined();
+    expect(results()?.querySelectorAll('li').length).toBe(PAGE_SIZE);
+  });
+
+  it('says a picture search opened from its address is not shareable, and offers to choose', async () => {
+    const app = await open('/?by=picture');
+    expect(el().resultsHeading.textContent).toBe('Search with your picture');
+    expect(el().results.textContent).toContain(NOT_SHAREABLE_TEXT);
+    const { input } = findPictureControl(document);
+    let chooserOpened = false;
+    input.addEventListener('click', () => {
+      chooserOpened = true;
+    });
+    button('Choose a picture', el().results)?.click();
+    expect(chooserOpened).toBe(true);
+    expect(app.api.calls).toEqual([]);
+  });
+
+  it('refuses a file that is not JPEG, PNG or WebP before sending it', async () => {
+    const app = await open('/');
+    pick(new File(['GIF89a'], 'funny.gif', { type: 'image/gif' }));
+    await settle();
+    expect(here()).toBe('/?by=picture');
+    const alert = el().results.querySelector('[role="alert"]');
+    expect(alert?.textContent).toContain('“funny.gif” is a picture of type image/gif');
+    expect(alert?.textContent).toContain('(UNSUPPORTED_PICTURE)');
+    expect(preview()).toBeUndefined();
+    expect(app.api.calls).toEqual([]);
+  });
+
+  it("explains the server's NO_IMAGE_ENCODER: the model takes no pictures", async () => {
+    const api = fakeApi({ PictureSearch: new ApiError('no image encoder', 'NO_IMAGE_ENCODER') });
+    await open('/', api);
+    pick(jpeg('a.jpg'));
+    await settle();
+    expect(el().results.querySelector('[role="alert"]')?.textContent).toBe(
+      `${NO_IMAGE_ENCODER_TEXT} (NO_IMAGE_ENCODER)`,
+    );
+    expect(preview()).toBe('blob:preview/a.jpg');
+  });
+
+  it('takes a picture dropped on the zone', async () => {
+    const app = await open('/');
+    const drop = new Event('drop', { bubbles: true, cancelable: true });
+    const photo = jpeg('dropped.webp');
+    Object.defineProperty(drop, 'dataTransfer', { value: { types: ['Files'], files: [photo] } });
+    findPictureControl(document).zone.dispatchEvent(drop);
+    await settle();
+    expect(drop.defaultPrevented).toBe(true);
+    expect(here()).toBe('/?by=picture');
+    expect(app.api.calls.at(-1)?.variables.picture).toBe(photo);
   });
 });

@@ -76,6 +76,7 @@ describe('the search results', () => {
     expect(searchHeading(state)).toBe('Pictures for “two dogs”');
     expect(searchHeading({ ...state, after: 'c' })).toBe('More pictures for “two dogs”');
     expect(searchHeading(EMPTY_STATE)).toBe('Search pictures with words');
+    expect(searchHeading({ ...EMPTY_STATE, byPicture: true })).toBe('Search with your picture');
   });
 
   it('start, without a search, with an introduction and example searches', () => {

@@ -4,6 +4,7 @@ import {
   formatState,
   type PageState,
   parseState,
+  pictureSearch,
   sameSearch,
   searchFor,
   withImage,
@@ -12,6 +13,7 @@ import {
 
 const full: PageState = {
   q: 'two dogs on the beach',
+  byPicture: false,
   after: 'Y3Vyc29yOjIz',
   split: 'test',
   image: 'demo_000042.svg',
@@ -39,6 +41,7 @@ describe('the URL state', () => {
       full,
       { ...EMPTY_STATE, q: 'a & b = c?', image: 'h:0123abcd' },
       { ...EMPTY_STATE, image: 'only/an image#1.jpg', plus: ['100%', 'naïve café'] },
+      { ...EMPTY_STATE, byPicture: true, split: 'val', image: 'a.jpg', minus: ['red'] },
     ];
     for (const state of states) expect(parseState(formatState(state).slice(1))).toEqual(state);
   });
@@ -75,5 +78,18 @@ describe('the URL state', () => {
     expect(sameSearch(full, { ...full, after: null })).toBe(false);
     expect(sameSearch(full, { ...full, split: null })).toBe(false);
     expect(sameSearch(full, { ...full, q: 'x' })).toBe(false);
+  });
+
+  it('writes a search with a picture as by=picture: no picture, and no text', () => {
+    const picture = pictureSearch(full);
+    expect(picture).toEqual({ ...EMPTY_STATE, byPicture: true, split: 'test' });
+    expect(formatState(picture)).toBe('/?by=picture&split=test');
+    expect(formatState(withImage(picture, 'a.jpg'))).toBe('/?by=picture&split=test&image=a.jpg');
+    expect(parseState('?by=picture').byPicture).toBe(true);
+    expect(parseState('?by=words').byPicture).toBe(false);
+    // A text search leaves the picture behind.
+    expect(searchFor(picture, 'cats')).toEqual({ ...EMPTY_STATE, q: 'cats', split: 'test' });
+    expect(sameSearch(picture, withImage(picture, 'a.jpg'))).toBe(true);
+    expect(sameSearch(picture, { ...picture, byPicture: false })).toBe(false);
   });
 });

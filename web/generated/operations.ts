@@ -52,6 +52,21 @@ export type AnalogyQueryVariables = Exact<{
 
 export type AnalogyQuery = { analogy: { minus: { unknownWords: Array<string> }, plus: { unknownWords: Array<string> }, matches: Array<{ rank: number, score: number, node: { id: string, file: string, url: string | null, captions: Array<{ text: string }> } }> } };
 
+export type PictureInputQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PictureInputQuery = { models: { retrieval: { imageEncoder: { width: number, height: number } | null } | null } };
+
+export type PictureSearchQueryVariables = Exact<{
+  picture: File;
+  captions: number;
+  first: number;
+  split?: string | null | undefined;
+}>;
+
+
+export type PictureSearchQuery = { annotate: { edges: Array<{ score: number, node: { id: string, text: string } }> }, similar: { edges: Array<{ cursor: string, score: number, node: { id: string, file: string, url: string | null, captions: Array<{ text: string }> } }> } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -203,3 +218,47 @@ export const AnalogyDocument = new TypedDocumentString(`
     text
   }
 }`) as unknown as TypedDocumentString<AnalogyQuery, AnalogyQueryVariables>;
+export const PictureInputDocument = new TypedDocumentString(`
+    query PictureInput {
+  models {
+    retrieval {
+      imageEncoder {
+        width
+        height
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PictureInputQuery, PictureInputQueryVariables>;
+export const PictureSearchDocument = new TypedDocumentString(`
+    query PictureSearch($picture: File!, $captions: Int!, $first: Int!, $split: String) {
+  annotate(image: {picture: $picture}, first: $captions) {
+    edges {
+      score
+      node {
+        id
+        text
+      }
+    }
+  }
+  similar(picture: $picture, first: $first, split: $split) {
+    edges {
+      ...RankedPicture
+    }
+  }
+}
+    fragment Picture on Image {
+  id
+  file
+  url
+  captions {
+    text
+  }
+}
+fragment RankedPicture on ImageEdge {
+  cursor
+  score
+  node {
+    ...Picture
+  }
+}`) as unknown as TypedDocumentString<PictureSearchQuery, PictureSearchQueryVariables>;
