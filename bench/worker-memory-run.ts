@@ -8,7 +8,7 @@ import type { DevServer } from '../cli/local/serve.ts';
  */
 
 /** The process ids under `pid`, its children's children included. */
-function descendants(pid: number): number[] {
+export function descendants(pid: number): number[] {
   const tasks = `/proc/${pid}/task`;
   if (!existsSync(tasks)) return [];
   const children = readdirSync(tasks).flatMap((task) => {
