@@ -117,6 +117,11 @@ afterEach(async () => {
   await api.close();
 });
 
+/** The temporary wrangler configs beside wrangler.toml (deployWorker writes one per deploy). */
+async function deployConfigs(): Promise<string[]> {
+  return (await readdir(ROOT)).filter((f) => f.startsWith('.wrangler-deploy-'));
+}
+
 describe('deployWorker', () => {
   it('creates the staging worker with the versions, indexes and bucket asked for, then adds a version', async () => {
     await createResources('jointspace-models-staging', [
@@ -193,6 +198,7 @@ describe('deployWorker', () => {
       code: 10021,
       message: 'Uncaught Error: the fake refuses this script',
     };
+    const configsBefore = new Set(await deployConfigs());
     const error = await deployWorker(options('staging', 'v1')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WranglerDeployError);
     const message = (error as Error).message;
@@ -200,8 +206,15 @@ describe('deployWorker', () => {
     expect(message).toContain('Uncaught Error: the fake refuses this script [code: 10021]');
     expect(message).not.toContain('\u001b[');
     expect(workers.workers['jointspace-staging']).toBeUndefined();
-    // The temporary config beside wrangler.toml is gone, failure or not.
-    expect((await readdir(ROOT)).filter((f) => f.startsWith('.wrangler-deploy-'))).toEqual([]);
+    // The temporary config beside wrangler.toml is gone, failure or not. Other test files may
+    // be deploying at the same moment (two Node files run at once): a config of theirs goes
+    // when their deploy ends, ours never would.
+    await expect
+      .poll(async () => (await deployConfigs()).filter((f) => !configsBefore.has(f)), {
+        timeout: 60_000,
+        interval: 500,
+      })
+      .toEqual([]);
   }, 120_000);
 
   it('is refused when an index of the version does not exist', async () => {
