@@ -56,7 +56,10 @@ export default defineConfig(async () => {
             // Node side, before the tests: a demo world, a small model per space, exported;
             // pictures in each format with sharp's pixels for them (test/worker/pictures/); a
             // model version with an image encoder, and pictures to upload to it.
+            // The watchdog first: it kills a workerd that is stuck in workerd's own sweeper
+            // livelock (test/support/workerd-watchdog.ts; run-suite.ts runs its file again).
             globalSetup: [
+              'test/support/workerd-watchdog.ts',
               'test/support/demo-models.ts',
               'test/support/picture-fixtures.ts',
               'test/support/picture-model.ts',
