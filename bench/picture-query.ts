@@ -16,7 +16,6 @@
  *   npm run bench:picture -- --retrieval DIR --regularities DIR \
  *     [--images ../shared/data/flickr8k/images] [--data ../shared/data/flickr8k] [--pictures 200]
  */
-import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +23,8 @@ import { parseArgs } from 'node:util';
 import { prepareLocalWorker, startLocalWorker } from '../cli/local/serve-versions.ts';
 import { readVersionPair } from '../cli/local/version-pair.ts';
 import { readNpy } from '../trainer/data/npy.ts';
-import { descendants, residentBytes } from './worker-memory-run.ts';
+import { quantile, serverTiming } from './latency.ts';
+import { descendants, isWorkerd, residentBytes } from './worker-memory-run.ts';
 
 const { values } = parseArgs({
   options: {
@@ -48,8 +48,6 @@ const count = Number(values.pictures ?? 200);
 const port = Number(values.port ?? 8794);
 
 const mib = (bytes: number) => `${(bytes / (1 << 20)).toFixed(1)} MiB`;
-const quantile = (sorted: number[], q: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
 
 /** Stored features by file name, from the dataset's split file and its .npy. */
@@ -95,15 +93,6 @@ await prepareLocalWorker(options);
 const server = await startLocalWorker(options);
 const graphql = `${server.url}/graphql`;
 
-function serverTiming(res: Response): Record<string, number> {
-  const timing: Record<string, number> = {};
-  for (const part of (res.headers.get('Server-Timing') ?? '').split(', ')) {
-    const [name, dur] = part.split(';dur=');
-    if (name) timing[name] = (timing[name] ?? 0) + Number(dur);
-  }
-  return timing;
-}
-
 async function byPicture(file: string): Promise<Timed> {
   const form = new FormData();
   const query = `query ($p: File!) {
@@ -142,9 +131,7 @@ async function byFeatures(file: string): Promise<Edge[]> {
 try {
   // wrangler dev runs more than one workerd (the worker's, and its proxy's): the worker's is the
   // one whose memory grows with the models; all are summed so that nothing is missed.
-  const pids = descendants(server.process.pid as number).filter(
-    (p) => readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'workerd',
-  );
+  const pids = descendants(server.process.pid as number).filter(isWorkerd);
   const rss = () => pids.map((p) => residentBytes(p));
   const total = (list: number[]) => list.reduce((a, b) => a + b, 0);
   await settle();

@@ -15,6 +15,7 @@ import { localR2Objects } from '../cli/local/r2-objects.ts';
 import { seedLocalR2 } from '../cli/local/seed-r2.ts';
 import { localWorkerVars, startWranglerDev } from '../cli/local/serve.ts';
 import { stopWasmThreads } from '../trainer/tf/wasm-threads.ts';
+import { quantile, serverTiming } from './latency.ts';
 
 const { values } = parseArgs({
   options: { requests: { type: 'string' }, vectors: { type: 'string' }, port: { type: 'string' } },
@@ -22,10 +23,6 @@ const { values } = parseArgs({
 const requests = Number(values.requests ?? 300);
 const encoding = values.vectors === 'int8' ? 'int8' : 'float32';
 const port = Number(values.port ?? 8791);
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number;
-}
 
 const versions = await prepareLocalModels(DEFAULT_LOCAL_PATHS);
 await stopWasmThreads();
@@ -61,12 +58,7 @@ try {
     const body = (await res.json()) as { errors?: unknown[] };
     const ms = performance.now() - start;
     if (body.errors) throw new Error(JSON.stringify(body.errors));
-    const timing = Object.fromEntries(
-      (res.headers.get('Server-Timing') ?? '').split(', ').map((part) => {
-        const [name, dur] = part.split(';dur=');
-        return [name, Number(dur)];
-      }),
-    ) as Record<string, number>;
+    const timing = serverTiming(res);
     return { ms, encode: timing.encode ?? Number.NaN, index: timing.index ?? Number.NaN };
   };
   const coldStart = performance.now();

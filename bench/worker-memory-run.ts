@@ -7,24 +7,39 @@ import type { DevServer } from '../cli/local/serve.ts';
  * Linux only: the memory is read from /proc.
  */
 
-/** The process ids under `pid`, its children's children included. */
+/**
+ * The process ids under `pid`, its children's children included. Processes come and go while
+ * it reads (a test runner's workerd ends between two reads): one that is gone is left out.
+ */
 export function descendants(pid: number): number[] {
   const tasks = `/proc/${pid}/task`;
   if (!existsSync(tasks)) return [];
   const children = readdirSync(tasks).flatMap((task) => {
-    const list = readFileSync(`${tasks}/${task}/children`, 'utf8').trim();
+    let list = '';
+    try {
+      list = readFileSync(`${tasks}/${task}/children`, 'utf8').trim();
+    } catch {
+      return [];
+    }
     return list === '' ? [] : list.split(/\s+/).map(Number);
   });
   return children.flatMap((child) => [child, ...descendants(child)]);
+}
+
+/** Is `pid` a workerd process (false once it is gone)? */
+export function isWorkerd(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'workerd';
+  } catch {
+    return false;
+  }
 }
 
 /** The workerd process wrangler dev started. */
 export function workerdPid(server: DevServer): number {
   const root = server.process.pid;
   if (root === undefined) throw new Error('wrangler dev has no process id');
-  const pid = descendants(root).find(
-    (p) => readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'workerd',
-  );
+  const pid = descendants(root).find(isWorkerd);
   if (pid === undefined) throw new Error('no workerd process under wrangler dev');
   return pid;
 }

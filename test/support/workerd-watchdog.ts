@@ -1,4 +1,5 @@
-import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { descendants, isWorkerd } from '../../bench/worker-memory-run.ts';
 
 /**
  * A watchdog for a fault of workerd itself, seen in this project's suite now and then (issues
@@ -22,22 +23,6 @@ const WINDOW_MS = Number(process.env.JOINTSPACE_WATCHDOG_WINDOW_MS ?? 120_000);
 const BUSY_SHARE = 0.95;
 const TICKS_PER_SECOND = 100;
 
-/** Every process under `pid`, children's children included. */
-function descendants(pid: number): number[] {
-  const tasks = `/proc/${pid}/task`;
-  if (!existsSync(tasks)) return [];
-  return readdirSync(tasks).flatMap((task) => {
-    let list = '';
-    try {
-      list = readFileSync(`${tasks}/${task}/children`, 'utf8').trim();
-    } catch {
-      return [];
-    }
-    const children = list === '' ? [] : list.split(/\s+/).map(Number);
-    return children.flatMap((child) => [child, ...descendants(child)]);
-  });
-}
-
 /** CPU seconds a process has used (user + system), or null when it is gone. */
 function cpuSeconds(pid: number): number | null {
   try {
@@ -46,14 +31,6 @@ function cpuSeconds(pid: number): number | null {
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
   } catch {
     return null;
-  }
-}
-
-function isWorkerd(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'workerd';
-  } catch {
-    return false;
   }
 }
 
