@@ -189,6 +189,69 @@ function exifOrientation(b: Uint8Array, from: number, to: number): number | null
   return null;
 }
 
+/** Limits on what a header announces; `maxSide` unset: any side within the pixel limit. */
+export interface PictureSizeLimits {
+  maxPixels: number;
+  maxSide?: number;
+}
+
+/**
+ * What the checks before a decode found: the header of a picture a decoder can take within the
+ * limits, or why not. The trainer and the worker ask the same questions in the same order and
+ * word the answers each for their own reader.
+ */
+export type PictureCheck =
+  | { ok: true; header: PictureHeader }
+  /** No signature of a picture format. */
+  | { ok: false; problem: 'not-a-picture' }
+  /** A picture of a format the decoders do not read. */
+  | { ok: false; problem: 'unsupported'; format: OtherPictureFormat }
+  /** A decoded format whose header is cut short or malformed. */
+  | { ok: false; problem: 'malformed'; format: DecodedFormat }
+  /** Over a limit: width x height (`pixels`) or the longer side (`side`). */
+  | {
+      ok: false;
+      problem: 'too-large';
+      header: PictureHeader;
+      limit: 'pixels' | 'side';
+      max: number;
+      got: number;
+    };
+
+/** The checks a picture's bytes pass before they are decoded (see PictureCheck). */
+export function checkPicture(bytes: Uint8Array, limits: PictureSizeLimits): PictureCheck {
+  const format = sniffPictureFormat(bytes);
+  if (format === null) return { ok: false, problem: 'not-a-picture' };
+  if (!(DECODED_FORMATS as readonly string[]).includes(format)) {
+    return { ok: false, problem: 'unsupported', format: format as OtherPictureFormat };
+  }
+  const header = readPictureHeader(bytes);
+  if (header === null) return { ok: false, problem: 'malformed', format: format as DecodedFormat };
+  const pixels = header.width * header.height;
+  if (pixels > limits.maxPixels) {
+    return {
+      ok: false,
+      problem: 'too-large',
+      header,
+      limit: 'pixels',
+      max: limits.maxPixels,
+      got: pixels,
+    };
+  }
+  const side = Math.max(header.width, header.height);
+  if (limits.maxSide !== undefined && side > limits.maxSide) {
+    return {
+      ok: false,
+      problem: 'too-large',
+      header,
+      limit: 'side',
+      max: limits.maxSide,
+      got: side,
+    };
+  }
+  return { ok: true, header };
+}
+
 /** Decoded pixels: `channels` bytes per pixel (1 grey, 2 grey + alpha, 3 RGB, 4 RGBA). */
 export interface DecodedPixels {
   data: Uint8Array | Uint8ClampedArray;

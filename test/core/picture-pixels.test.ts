@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  checkPicture,
   type DecodedPixels,
   fitPicture,
   PICTURE_INPUT,
@@ -81,6 +82,45 @@ describe('sniffPictureFormat', () => {
     for (const b of [bytes(''), bytes('hello, world'), bytes('{"a":1}'), bytes([0xff, 0xd8])]) {
       expect(sniffPictureFormat(b)).toBeNull();
     }
+  });
+});
+
+describe('checkPicture', () => {
+  it('passes a decodable picture within the limits, with its header', () => {
+    expect(checkPicture(png(2048, 2048), { maxPixels: 2048 * 2048, maxSide: 8192 })).toEqual({
+      ok: true,
+      header: { format: 'png', width: 2048, height: 2048, orientation: 1 },
+    });
+  });
+
+  it('says why not, in the order the questions are asked', () => {
+    const limits = { maxPixels: 100, maxSide: 20 };
+    expect(checkPicture(bytes('hello'), limits)).toEqual({ ok: false, problem: 'not-a-picture' });
+    expect(checkPicture(bytes('GIF89a', [1, 0, 1, 0]), limits)).toEqual({
+      ok: false,
+      problem: 'unsupported',
+      format: 'gif',
+    });
+    expect(checkPicture(png(10, 10).subarray(0, 20), limits)).toEqual({
+      ok: false,
+      problem: 'malformed',
+      format: 'png',
+    });
+    // Pixels before sides: 30 x 30 is over both.
+    expect(checkPicture(png(30, 30), limits)).toMatchObject({
+      problem: 'too-large',
+      limit: 'pixels',
+      max: 100,
+      got: 900,
+    });
+    expect(checkPicture(jpeg(25, 1), limits)).toMatchObject({
+      problem: 'too-large',
+      limit: 'side',
+      max: 20,
+      got: 25,
+      header: { width: 25, height: 1 },
+    });
+    expect(checkPicture(jpeg(25, 1), { maxPixels: 100 }).ok).toBe(true);
   });
 });
 

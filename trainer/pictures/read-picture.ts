@@ -1,17 +1,15 @@
 import { readFile, stat } from 'node:fs/promises';
 import {
-  DECODED_FORMATS,
+  checkPicture,
   type DecodedFormat,
   fitPicture,
   type PictureHeader,
-  readPictureHeader,
-  sniffPictureFormat,
 } from '../../core/picture-pixels.ts';
 
 /**
  * A picture file to the CNN's input: uint8 RGB 224 x 224 (core's PICTURE_INPUT). The format is
  * told by the bytes' signature, never by the file name; the header is read (core's
- * readPictureHeader, as the worker does) before anything is decoded, so an absurd picture is
+ * checkPicture, as the worker does) before anything is decoded, so an absurd picture is
  * refused without allocating its pixels. sharp (libvips, libjpeg-turbo) decodes, and only
  * decodes: it neither rotates nor resizes. The EXIF orientation, the centred square and the
  * area-average resize are core's fitPicture, the same code the worker runs after its own
@@ -71,37 +69,34 @@ function megapixels(header: PictureHeader): string {
 
 /** The header of a picture the CNN can read, or the PictureError that says why not. */
 export function checkPictureBytes(bytes: Uint8Array, file: string): PictureHeader {
-  const format = sniffPictureFormat(bytes);
-  if (format === null) {
-    throw new PictureError(
-      file,
-      'not-a-picture',
-      `not a picture (its bytes are no picture format known; ${READ_FORMATS_TEXT} are read)`,
-    );
+  const check = checkPicture(bytes, PICTURE_FILE_LIMITS);
+  if (check.ok) return check.header;
+  switch (check.problem) {
+    case 'not-a-picture':
+      throw new PictureError(
+        file,
+        'not-a-picture',
+        `not a picture (its bytes are no picture format known; ${READ_FORMATS_TEXT} are read)`,
+      );
+    case 'unsupported':
+      throw new PictureError(
+        file,
+        'unsupported',
+        `a ${FORMAT_NAMES[check.format]} picture; only ${READ_FORMATS_TEXT} are read (convert it to one of them)`,
+      );
+    case 'malformed':
+      throw new PictureError(
+        file,
+        'damaged',
+        `a damaged ${FORMAT_NAMES[check.format]}: its header is cut short or malformed`,
+      );
+    case 'too-large':
+      throw new PictureError(
+        file,
+        'too-large',
+        `${megapixels(check.header)}; pictures over ${PICTURE_FILE_LIMITS.maxPixels / 1e6} megapixels are refused`,
+      );
   }
-  if (!(DECODED_FORMATS as readonly string[]).includes(format)) {
-    throw new PictureError(
-      file,
-      'unsupported',
-      `a ${FORMAT_NAMES[format]} picture; only ${READ_FORMATS_TEXT} are read (convert it to one of them)`,
-    );
-  }
-  const header = readPictureHeader(bytes);
-  if (header === null) {
-    throw new PictureError(
-      file,
-      'damaged',
-      `a damaged ${FORMAT_NAMES[format]}: its header is cut short or malformed`,
-    );
-  }
-  if (header.width * header.height > PICTURE_FILE_LIMITS.maxPixels) {
-    throw new PictureError(
-      file,
-      'too-large',
-      `${megapixels(header)}; pictures over ${PICTURE_FILE_LIMITS.maxPixels / 1e6} megapixels are refused`,
-    );
-  }
-  return header;
 }
 
 /**

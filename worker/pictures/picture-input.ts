@@ -15,12 +15,9 @@
  * near the isolate's 128 MB. The fit keeps 150 KB of it.
  */
 import {
-  DECODED_FORMATS,
-  type DecodedFormat,
+  checkPicture,
   fitPicture,
   type PictureHeader,
-  readPictureHeader,
-  sniffPictureFormat,
   UPLOAD_LIMITS,
 } from '../../core/picture-pixels.ts';
 import { decodePicture } from './decode.ts';
@@ -28,25 +25,18 @@ import { notAPicture, pictureTooLarge, unsupportedPicture } from './picture-erro
 
 /** The header of a picture the decoders read, within the limits; a QueryError otherwise. */
 export function checkedHeader(bytes: Uint8Array): PictureHeader {
-  const format = sniffPictureFormat(bytes);
-  if (format === null) {
-    throw notAPicture('its bytes start like no JPEG, PNG or WebP');
+  const check = checkPicture(bytes, UPLOAD_LIMITS);
+  if (check.ok) return check.header;
+  switch (check.problem) {
+    case 'not-a-picture':
+      throw notAPicture('its bytes start like no JPEG, PNG or WebP');
+    case 'unsupported':
+      throw unsupportedPicture(check.format);
+    case 'malformed':
+      throw notAPicture(`its ${check.format.toUpperCase()} header is cut short or malformed`);
+    case 'too-large':
+      throw pictureTooLarge(check.limit, check.max, check.got);
   }
-  if (!(DECODED_FORMATS as readonly string[]).includes(format)) {
-    throw unsupportedPicture(format);
-  }
-  const header = readPictureHeader(bytes);
-  if (header === null) {
-    throw notAPicture(
-      `its ${(format as DecodedFormat).toUpperCase()} header is cut short or malformed`,
-    );
-  }
-  const pixels = header.width * header.height;
-  if (pixels > UPLOAD_LIMITS.maxPixels)
-    throw pictureTooLarge('pixels', UPLOAD_LIMITS.maxPixels, pixels);
-  const side = Math.max(header.width, header.height);
-  if (side > UPLOAD_LIMITS.maxSide) throw pictureTooLarge('side', UPLOAD_LIMITS.maxSide, side);
-  return header;
 }
 
 /** The decode (and fit) in progress in this isolate: the next one waits for it. */
